@@ -1,0 +1,1 @@
+"""pmkb's core: parse, validate and index postmortems. Imports nothing from MkDocs."""

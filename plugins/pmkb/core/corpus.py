@@ -1,0 +1,192 @@
+"""All the files of a knowledge base: found, read once (cached by content), checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .checker import check_across, check_postmortem, to_diagnostics
+from .clock import build_date
+from .diagnostics import Diagnostic
+from .document import Document, read_document
+from .postmortem import Postmortem, read_postmortem
+from .rules.front_matter import INVALID_CATALOG
+from .rules.registry import Finding
+from .services import ServiceCatalog, read_catalog
+from .settings import Settings
+from .yaml_reader import ReadProblem
+
+READING_LISTS_DIR = "reading-lists"
+
+
+def is_postmortem_path(relative: str, settings: Settings) -> bool:
+    """Whether a file (relative to the docs directory, `/`-separated) is a postmortem.
+
+    Not postmortems: non-Markdown files, the configured ordinary pages (`index.md`),
+    anything under `reading-lists/`, and names starting with `_` or `.` (the template).
+    """
+    path = PurePosixPath(relative)
+    if path.suffix.lower() != ".md":
+        return False
+    if any(part.startswith(("_", ".")) for part in path.parts):
+        return False
+    if path.parts[0] == READING_LISTS_DIR:
+        return False
+    return not any(path.match(pattern) for pattern in settings.pages)
+
+
+class ParseCache:
+    """Documents by content hash, so a rebuild re-parses only the files that changed."""
+
+    def __init__(self) -> None:
+        self._documents: dict[tuple[str, str], Document] = {}
+
+    def read(self, display_path: str, raw: bytes) -> Document:
+        key = (display_path, hashlib.blake2b(raw, digest_size=16).hexdigest())
+        document = self._documents.get(key)
+        if document is None:
+            document = read_document(display_path, raw)
+            self._documents[key] = document
+        return document
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+
+@dataclass
+class CheckResult:
+    postmortems: list[Postmortem] = field(default_factory=list)
+    """Every postmortem read, valid or not, sorted by path."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    catalog: ServiceCatalog | None = None
+    files_checked: int = 0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "warning"]
+
+
+@dataclass
+class KnowledgeBase:
+    """A docs directory of postmortems, read with some settings."""
+
+    docs_dir: Path
+    settings: Settings
+    display_root: Path = field(default_factory=Path.cwd)
+    """Paths in diagnostics are relative to this (the repository root, for annotations)."""
+    cache: ParseCache = field(default_factory=ParseCache)
+
+    def postmortem_files(self) -> list[Path]:
+        """Every postmortem file under the docs directory, sorted."""
+        if not self.docs_dir.is_dir():
+            return []
+        found = []
+        for directory, subdirs, files in os.walk(self.docs_dir):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "_")))
+            for name in files:
+                path = Path(directory, name)
+                if is_postmortem_path(self.relative(path), self.settings):
+                    found.append(path)
+        return sorted(found)
+
+    def relative(self, path: Path) -> str:
+        """The path relative to the docs directory, `/`-separated."""
+        try:
+            return path.resolve().relative_to(self.docs_dir.resolve()).as_posix()
+        except ValueError:
+            return path.name
+
+    def display(self, path: Path) -> str:
+        try:
+            return Path(os.path.relpath(path.resolve(), self.display_root.resolve())).as_posix()
+        except ValueError:  # another drive on Windows
+            return path.as_posix()
+
+    def select(self, paths: list[Path]) -> list[Path]:
+        """The postmortem files that command-line PATHS name (files or directories).
+
+        Files of the docs directory that are not postmortems (the template, reading
+        lists, pages) are skipped, so a pre-commit hook can pass any changed file.
+        """
+        selected: set[Path] = set()
+        for path in paths:
+            if path.is_dir():
+                root = path.resolve()
+                selected.update(
+                    f for f in self.postmortem_files() if f.resolve().is_relative_to(root)
+                )
+                if not root.is_relative_to(self.docs_dir.resolve()):
+                    selected.update(p for p in path.rglob("*.md") if p.is_file())
+            elif self._inside_docs(path):
+                if is_postmortem_path(self.relative(path), self.settings):
+                    selected.add(path)
+            else:
+                selected.add(path)
+        return sorted(selected)
+
+    def _inside_docs(self, path: Path) -> bool:
+        return path.resolve().is_relative_to(self.docs_dir.resolve())
+
+    def check(
+        self, report_on: list[Path] | None = None, today: dt.date | None = None
+    ) -> CheckResult:
+        """Read and check every postmortem; report on `report_on` (default: all).
+
+        The whole knowledge base is always read, because `related` IDs and ID
+        uniqueness are only known from all files.
+        """
+        today = today or build_date()
+        files = self.postmortem_files()
+        if report_on is None:
+            reported = set(files)
+        else:
+            reported = set(report_on)
+            files = sorted(set(files) | reported)
+        result = CheckResult(catalog=self._catalog())
+        if result.catalog is not None and report_on is None:
+            result.diagnostics += self._catalog_diagnostics(result.catalog)
+        for path in files:
+            postmortem = self._read(path)
+            result.postmortems.append(postmortem)
+            if path in reported:
+                result.files_checked += 1
+                result.diagnostics += check_postmortem(
+                    postmortem, self.settings, result.catalog, today
+                )
+        shown = {self.display(path) for path in reported}
+        result.diagnostics += [
+            d for d in check_across(result.postmortems, self.settings) if d.path in shown
+        ]
+        result.diagnostics.sort()
+        return result
+
+    def _read(self, path: Path) -> Postmortem:
+        display = self.display(path)
+        try:
+            document = self.cache.read(display, path.read_bytes())
+        except OSError as exc:
+            document = Document(path=display)
+            reason = exc.strerror or str(exc)
+            document.problems.append(ReadProblem("unreadable", f"cannot read file: {reason}", 1))
+        postmortem = read_postmortem(document, self.settings)
+        postmortem.rel_path = self.relative(path)
+        return postmortem
+
+    def _catalog(self) -> ServiceCatalog | None:
+        path = self.docs_dir / self.settings.services_file
+        if not path.is_file():
+            return None
+        return read_catalog(self.display(path), path.read_bytes())
+
+    def _catalog_diagnostics(self, catalog: ServiceCatalog) -> list[Diagnostic]:
+        findings = [
+            Finding(INVALID_CATALOG.code, p.line, p.col, p.message) for p in catalog.problems
+        ]
+        return to_diagnostics(catalog.path, findings, self.settings)

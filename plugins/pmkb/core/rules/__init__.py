@@ -1,0 +1,17 @@
+"""The rules, one module per family. Importing this package registers them all."""
+
+from __future__ import annotations
+
+from . import action_items, cross_file, front_matter, language, sections, timeline
+from .registry import RULES, Finding, Rule
+
+FILE_CHECKS = (
+    front_matter.check,
+    sections.check,
+    timeline.check,
+    action_items.check,
+    language.check,
+)
+"""Per-file checks, in the order their families are numbered."""
+
+__all__ = ["FILE_CHECKS", "RULES", "Finding", "Rule", "cross_file"]

@@ -1,0 +1,213 @@
+"""PM3xx: action items are concrete, owned, prioritised, dated and tracked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..postmortem import is_empty_cell, item_state, parse_iso_date
+from .registry import Finding, rule
+
+if TYPE_CHECKING:
+    from ..document import TableRow
+    from ..postmortem import ActionTable
+    from .context import CheckContext
+
+REQUIRED_COLUMNS = ("action", "owner", "priority", "due", "status")
+
+NO_ACTION_ITEMS = rule(
+    "PM301", "action-items-present", "error",
+    "A final postmortem has at least one action item.",
+    "A postmortem without follow-through is a report, not a process.",
+)
+ACTION_TABLE = rule(
+    "PM302", "action-items-table", "error",
+    "Action items are a Markdown table with Action, Owner, Priority, Due and Status columns.",
+    "A table with known columns is what the action-item tracker reads.",
+    bad="## Action Items\n- Add an alert on pool usage (Sarah)",
+    good="## Action Items\n| Action | Owner | Priority | Due | Status | Ticket |\n"
+    "|---|---|---|---|---|---|\n| Alert at 80% pool usage on payments-db | Sarah Chen | P1 | "
+    "2026-07-01 | Open | NW-1432 |",
+)
+SINGLE_OWNER = rule(
+    "PM303", "single-owner", "error",
+    "Each action item has exactly one owner (a person or a team).",
+    "Work owned by two people is owned by nobody.",
+    bad="| Add pool alert | Sarah Chen, Marcus Okafor | P1 | ...",
+    good="| Add pool alert | Sarah Chen | P1 | ...",
+)
+KNOWN_PRIORITY = rule(
+    "PM304", "known-priority", "error",
+    "Each action item's priority is from the configured set (default P0–P3).",
+    "Priorities are compared across incidents; free-form ones cannot be.",
+    bad="| ... | Sarah Chen | urgent | ...",
+    good="| ... | Sarah Chen | P1 | ...",
+)
+ISO_DUE_DATE = rule(
+    "PM305", "iso-due-date", "error",
+    "Each action item has a due date written YYYY-MM-DD.",
+    "\"Next week\" is not a date anyone can be held to, or that the overdue list can read.",
+    bad="| ... | P1 | next week | Open |",
+    good="| ... | P1 | 2026-07-01 | Open |",
+)
+DUE_AFTER_INCIDENT = rule(
+    "PM306", "due-after-incident", "error",
+    "Each due date is after the incident date.",
+    "A due date before the incident is a typo that hides the item from the overdue list.",
+)
+KNOWN_ITEM_STATUS = rule(
+    "PM307", "known-item-status", "error",
+    "Each action item's status is a known word (Open, In progress, Done, Won't do, or the emoji forms).",
+    "Completion rates are computed from the status.",
+    bad="| ... | 2026-07-01 | almost |",
+    good="| ... | 2026-07-01 | 🔄 In Progress |",
+)
+TICKET_REQUIRED = rule(
+    "PM308", "ticket-required", "error",
+    "Action items of the configured priorities (default P0, P1) link a ticket.",
+    "Urgent work that lives only in a postmortem gets forgotten; the ticket is where it is tracked.",
+)
+VAGUE_ACTION = rule(
+    "PM309", "specific-action", "error",
+    "Each action is specific: not a vague phrase (\"improve monitoring\") and not too short.",
+    "Vague actions cannot be finished, so they never are.",
+    bad="| Improve monitoring | ...",
+    good="| Alert when payments-db pool usage exceeds 80% for 5 minutes | ...",
+)
+TOO_MANY_ITEMS = rule(
+    "PM310", "action-item-count", "warning",
+    "A postmortem has no more action items than the configured maximum (default 10).",
+    "A long list dilutes attention; pick the items that change the most.",
+)
+OVERDUE_ITEM = rule(
+    "PM311", "overdue-action-item", "off",
+    "An open action item is past its due date (as of the build date). Off by default.",
+    "Turn it on to nag; it is off because builds must not start failing as time passes.",
+)
+
+_OWNER_SEPARATORS = re.compile(r",|;|&|/|\+|\band\b|\bor\b", re.IGNORECASE)
+_WORD = re.compile(r"[\w'-]+")
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    postmortem = ctx.postmortem
+    section = postmortem.sections.get("Action Items")
+    if section is None:
+        if postmortem.meta.status == "final" and "Action Items" not in ctx.settings.sections_for(
+            postmortem.meta.severity
+        ):
+            yield NO_ACTION_ITEMS.at(
+                *postmortem.key_position("status"),
+                "a final postmortem needs at least one action item (add `## Action Items`)",
+            )
+        return
+    table = postmortem.action_table
+    if table is None:
+        yield ACTION_TABLE.at(
+            section.line, 1,
+            "action items must be a table: | Action | Owner | Priority | Due | Status | Ticket |",
+        )
+        return
+    missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
+    if missing:
+        names = ", ".join(column.capitalize() for column in missing)
+        yield ACTION_TABLE.at(
+            table.table.line, 1,
+            f"action-item table lacks column(s) {names}; headers found: "
+            f"{', '.join(table.table.header)}",
+        )
+    rows = table.table.rows
+    if not rows and postmortem.meta.status == "final":
+        yield NO_ACTION_ITEMS.at(
+            table.table.line, 1, "a final postmortem needs at least one action item"
+        )
+    if len(rows) > ctx.settings.max_action_items:
+        yield TOO_MANY_ITEMS.at(
+            section.line, 1,
+            f"{len(rows)} action items (more than {ctx.settings.max_action_items}); "
+            "keep the ones that matter most",
+        )
+    for row in rows:
+        yield from _row_findings(ctx, table, row, missing)
+
+
+def _row_findings(
+    ctx: CheckContext, table: ActionTable, row: TableRow, missing: list[str]
+) -> Iterator[Finding]:
+    settings = ctx.settings
+    if "action" not in missing:
+        yield from _action_text_findings(ctx, table.cell(row, "action"), row.line)
+    owner = table.cell(row, "owner")
+    if "owner" not in missing:
+        if is_empty_cell(owner):
+            yield SINGLE_OWNER.at(row.line, 1, "action item has no owner; name one person or team")
+        elif len([part for part in _OWNER_SEPARATORS.split(owner) if part.strip()]) > 1:
+            yield SINGLE_OWNER.at(
+                row.line, 1, f"action item has more than one owner (`{owner}`); name exactly one"
+            )
+    priority = table.cell(row, "priority")
+    if "priority" not in missing and priority not in settings.priorities:
+        shown = priority or "(empty)"
+        yield KNOWN_PRIORITY.at(
+            row.line, 1,
+            f"unknown priority `{shown}`; use one of: {', '.join(settings.priorities)}",
+        )
+    due_text = table.cell(row, "due")
+    due = parse_iso_date(due_text)
+    if "due" not in missing:
+        if due is None:
+            shown = due_text or "(empty)"
+            yield ISO_DUE_DATE.at(
+                row.line, 1, f"due date `{shown}` is not a date; write it as YYYY-MM-DD"
+            )
+        elif ctx.postmortem.meta.date is not None and due <= ctx.postmortem.meta.date:
+            yield DUE_AFTER_INCIDENT.at(
+                row.line, 1,
+                f"due date {due} is not after the incident date {ctx.postmortem.meta.date}",
+            )
+    status = table.cell(row, "status")
+    state = item_state(status, settings)
+    if "status" not in missing and state is None:
+        yield KNOWN_ITEM_STATUS.at(
+            row.line, 1,
+            f"unknown status `{status or '(empty)'}`; use Open, In progress, Done or Won't do "
+            "(or ⏳ Pending, 🔄 In Progress, ✅ Completed)",
+        )
+    ticket = table.cell(row, "ticket")
+    if priority in settings.ticket_required_for and is_empty_cell(ticket):
+        yield TICKET_REQUIRED.at(
+            row.line, 1, f"{priority} action items need a ticket; add one in the Ticket column"
+        )
+    if due is not None and state in ("open", "in-progress") and due < ctx.today:
+        yield OVERDUE_ITEM.at(row.line, 1, f"action item was due {due} and is still {state}")
+
+
+def _action_text_findings(ctx: CheckContext, action: str, line: int) -> Iterator[Finding]:
+    settings = ctx.settings
+    plain = re.sub(r"[`*_\[\]()]", " ", action).casefold().strip(" .!")
+    vague = next((phrase for phrase in settings.vague_phrases if _is_vague(plain, phrase)), None)
+    words = _WORD.findall(plain)
+    if not plain:
+        yield VAGUE_ACTION.at(line, 1, "action item has no action; say what will be done")
+    elif vague is not None:
+        yield VAGUE_ACTION.at(
+            line, 1,
+            f"action `{action}` is vague (\"{vague}\"); say what exactly changes, "
+            "e.g. which alert, test or check, on what",
+        )
+    elif len(words) < settings.min_action_words:
+        yield VAGUE_ACTION.at(
+            line, 1,
+            f"action `{action}` is too short ({len(words)} words, at least "
+            f"{settings.min_action_words}); say what exactly will change",
+        )
+
+
+def _is_vague(action: str, phrase: str) -> bool:
+    """The action is the phrase, or the phrase with a few filler words around it."""
+    phrase = phrase.casefold()
+    if phrase not in action:
+        return False
+    rest = _WORD.findall(action.replace(phrase, " ", 1))
+    return len(rest) <= 2

@@ -1,0 +1,65 @@
+"""PM6xx: rules across files: unique IDs and `related` links that resolve."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from .registry import Finding, rule
+
+if TYPE_CHECKING:
+    from ..postmortem import Postmortem
+
+DUPLICATE_ID = rule(
+    "PM601", "unique-id", "error",
+    "No two postmortems share an `id`.",
+    "An ID must name one incident, or links and citations point at the wrong one.",
+)
+UNKNOWN_RELATED = rule(
+    "PM602", "related-exists", "error",
+    "Every ID in `related` is the ID of a postmortem in the knowledge base.",
+    "A dangling link breaks the chain of related incidents that shows recurrence.",
+    bad="related: [PM-2025-999]",
+    good="related: [PM-2025-101]",
+)
+SELF_RELATED = rule(
+    "PM603", "related-not-self", "error",
+    "A postmortem does not list its own ID in `related`.",
+    "A self-link adds nothing and inflates the recurrence metric.",
+)
+
+
+def check(postmortems: list[Postmortem]) -> Iterator[tuple[str, Finding]]:
+    """Findings with the path they belong to, for every file of the knowledge base."""
+    first_by_id: dict[str, Postmortem] = {}
+    for postmortem in postmortems:
+        incident_id = postmortem.meta.id
+        if incident_id is None:
+            continue
+        first = first_by_id.setdefault(incident_id, postmortem)
+        if first is not postmortem:
+            line, _col = first.key_position("id")
+            yield postmortem.path, DUPLICATE_ID.at(
+                *postmortem.key_position("id"),
+                f"id `{incident_id}` is already used by {first.path}:{line}; "
+                "pick the next free ID (pmkb new does)",
+            )
+    known = list(first_by_id)
+    for postmortem in postmortems:
+        yield from ((postmortem.path, f) for f in _related_findings(postmortem, first_by_id, known))
+
+
+def _related_findings(
+    postmortem: Postmortem, by_id: dict[str, Postmortem], known: list[str]
+) -> Iterator[Finding]:
+    for index, related_id in enumerate(postmortem.meta.related):
+        position = postmortem.key_position("related", index)
+        if related_id == postmortem.meta.id:
+            yield SELF_RELATED.at(*position, f"`related` lists this postmortem's own ID {related_id}")
+        elif related_id not in by_id:
+            close = difflib.get_close_matches(related_id, known, n=1, cutoff=0.8)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            yield UNKNOWN_RELATED.at(
+                *position, f"related incident `{related_id}` does not exist{hint}"
+            )

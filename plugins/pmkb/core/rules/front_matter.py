@@ -1,0 +1,277 @@
+"""PM1xx: the front-matter is present, well-formed YAML, typed, and uses known values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import REQUIRED_KEYS, TIMESTAMP_KEYS, FrontMatter
+from .registry import Finding, rule
+
+if TYPE_CHECKING:
+    from .context import CheckContext
+
+UNREADABLE = rule(
+    "PM100", "readable-file", "error",
+    "The file is UTF-8 text of a sensible size.",
+    "A file the site cannot read is a postmortem nobody can learn from.",
+)
+NO_FRONT_MATTER = rule(
+    "PM101", "front-matter-present", "error",
+    "The file starts with a `---` YAML front-matter block that is closed by `---`.",
+    "The front-matter is what puts an incident in the indexes, metrics and search facets.",
+    bad="# Checkout outage\n\n## Summary",
+    good="---\nid: PM-2026-014\ntitle: Checkout outage\n...\n---\n\n## Summary",
+)
+YAML_SYNTAX = rule(
+    "PM102", "front-matter-yaml", "error",
+    "The front-matter is valid YAML.",
+    "MkDocs silently ignores invalid front-matter; pmkb says where it breaks instead.",
+    bad="services: [checkout-api, payments-db",
+    good="services: [checkout-api, payments-db]",
+)
+NOT_A_MAPPING = rule(
+    "PM103", "front-matter-mapping", "error",
+    "The front-matter is a mapping of `key: value` pairs.",
+    "Only named keys can be validated and indexed.",
+    bad="- PM-2026-014\n- Checkout outage",
+    good="id: PM-2026-014\ntitle: Checkout outage",
+)
+UNKNOWN_KEY = rule(
+    "PM104", "known-keys", "error",
+    "Every front-matter key is one pmkb knows.",
+    "A misspelt key (`severty`) would silently drop the incident from an index.",
+    bad="severty: SEV2",
+    good="severity: SEV2",
+)
+MISSING_KEY = rule(
+    "PM105", "required-keys", "error",
+    "The required keys are present: " + ", ".join(REQUIRED_KEYS) + ".",
+    "Every incident needs the same facts for the indexes and the MTTD/MTTR metrics.",
+    bad="id: PM-2026-014\ntitle: Checkout outage",
+    good="id: PM-2026-014\ntitle: Checkout outage\ndate: 2026-06-20\nstatus: final\n...",
+)
+INVALID_VALUE = rule(
+    "PM106", "value-types", "error",
+    "Each value has the right type: a date, a timestamp, a list of names, a mapping.",
+    "Typed values are what make sorting, durations and filters correct.",
+    bad="services: checkout-api, payments-db\nstarted_at: yesterday afternoon",
+    good="services: [checkout-api, payments-db]\nstarted_at: 2026-06-20T14:00:00Z",
+)
+ID_PATTERN = rule(
+    "PM107", "id-pattern", "error",
+    "The `id` matches the configured pattern (default `PM-YYYY-NNN`).",
+    "Stable, uniform IDs are how people cite incidents in chat, tickets and other postmortems.",
+    bad="id: checkout-outage",
+    good="id: PM-2026-014",
+)
+UNKNOWN_SEVERITY = rule(
+    "PM108", "known-severity", "error",
+    "The `severity` is a level of the configured scale.",
+    "Severity drives the required sections, the indexes and the metrics.",
+    bad="severity: critical",
+    good="severity: SEV1",
+)
+UNKNOWN_STATUS = rule(
+    "PM109", "known-status", "error",
+    "The `status` is one of the configured statuses (draft, in-review, final).",
+    "Status decides which rules apply and whether the draft banner shows.",
+    bad="status: done",
+    good="status: final",
+)
+UNKNOWN_CATEGORY = rule(
+    "PM110", "known-factor-category", "error",
+    "Every contributing factor's `category` is from the configured taxonomy.",
+    "A shared taxonomy is what lets the factor indexes show patterns across incidents.",
+    bad="contributing_factors:\n  - category: bug\n    description: ...",
+    good="contributing_factors:\n  - category: technical\n    description: ...",
+)
+NAIVE_TIMESTAMP = rule(
+    "PM111", "timezone-aware", "error",
+    "Timestamps carry a timezone (`Z` or `+02:00`).",
+    "Responders work across timezones; a time without one is ambiguous and breaks durations.",
+    bad="started_at: 2026-06-20T14:00:00",
+    good="started_at: 2026-06-20T14:00:00Z",
+)
+TIMESTAMP_ORDER = rule(
+    "PM112", "timestamp-order", "error",
+    "started_at ≤ detected_at ≤ mitigated_at ≤ resolved_at.",
+    "Out-of-order timestamps give negative time-to-detect and wrong MTTR.",
+    bad="started_at: 2026-06-20T14:00:00Z\ndetected_at: 2026-06-20T13:55:00Z",
+    good="started_at: 2026-06-20T14:00:00Z\ndetected_at: 2026-06-20T14:05:00Z",
+)
+UNKNOWN_SERVICE = rule(
+    "PM113", "known-service", "error",
+    "Each service is in the service catalog (`services.yml`), when there is one.",
+    "One spelling per service keeps its history on one page.",
+    bad="services: [checkout]",
+    good="services: [checkout-api]",
+)
+DUPLICATE_KEY = rule(
+    "PM114", "unique-keys", "error",
+    "No key appears twice in the front-matter.",
+    "YAML keeps only the last of two equal keys; the first is silently lost.",
+)
+YAML_ALIAS = rule(
+    "PM115", "no-yaml-aliases", "error",
+    "The front-matter uses no YAML anchors and aliases (`&a`, `*a`).",
+    "Aliases make front-matter hard to read and allow exponential-size documents.",
+)
+NO_FACTORS = rule(
+    "PM116", "contributing-factors-listed", "error",
+    "A postmortem lists at least one categorised contributing factor in the front-matter.",
+    "Factor categories are how the knowledge base shows recurring weaknesses.",
+    bad="contributing_factors: []",
+    good="contributing_factors:\n  - category: detection\n    description: No alert on pool usage.",
+)
+
+_PROBLEM_RULES = {
+    "unreadable": UNREADABLE,
+    "no-front-matter": NO_FRONT_MATTER,
+    "yaml-syntax": YAML_SYNTAX,
+    "not-a-mapping": NOT_A_MAPPING,
+    "duplicate-key": DUPLICATE_KEY,
+    "alias": YAML_ALIAS,
+}
+
+
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    postmortem = ctx.postmortem
+    for problem in postmortem.document.problems:
+        yield _PROBLEM_RULES[problem.kind].at(problem.line, problem.col, problem.message)
+    front_matter = postmortem.document.front_matter
+    if front_matter is None or not front_matter.data:
+        return
+    yield from _schema_findings(ctx)
+    yield from _value_findings(ctx)
+    yield from _timestamp_findings(ctx)
+
+
+def _schema_findings(ctx: CheckContext) -> Iterator[Finding]:
+    postmortem = ctx.postmortem
+    known = list(FrontMatter.model_fields)
+    for key in REQUIRED_KEYS:
+        if key not in postmortem.raw:
+            line, col = postmortem.key_position()
+            yield MISSING_KEY.at(line, col, f"missing required key `{key}`")
+    for error in postmortem.schema_errors:
+        loc = tuple(error["loc"])
+        line, col = postmortem.key_position(*loc)
+        where = ".".join(str(part) for part in loc)
+        if error["type"] == "extra_forbidden" and len(loc) == 1:
+            hint = difflib.get_close_matches(str(loc[0]), known, n=1)
+            fix = f"; did you mean `{hint[0]}`?" if hint else f"; known keys: {', '.join(known)}"
+            yield UNKNOWN_KEY.at(line, col, f"unknown key `{where}`{fix}")
+        else:
+            yield INVALID_VALUE.at(line, col, f"`{where}`: {_describe(error)}")
+
+
+def _describe(error: dict) -> str:
+    """Pydantic's message, phrased for someone editing YAML."""
+    kind = error["type"]
+    if kind.startswith("datetime"):
+        return "expected a timestamp like 2026-06-20T14:00:00Z"
+    if kind.startswith("date"):
+        return "expected a date like 2026-06-20"
+    if kind == "list_type":
+        return "expected a list, e.g. [a, b]"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "missing":
+        return "this key is required"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind in ("string_type", "string_too_short"):
+        return "expected non-empty text"
+    return str(error["msg"]).lower()
+
+
+def _value_findings(ctx: CheckContext) -> Iterator[Finding]:
+    meta, settings, postmortem = ctx.postmortem.meta, ctx.settings, ctx.postmortem
+    if meta.id is not None and not re.search(settings.id_pattern, meta.id):
+        yield ID_PATTERN.at(
+            *postmortem.key_position("id"),
+            f"id `{meta.id}` does not match the pattern `{settings.id_pattern}` (e.g. PM-2026-014)",
+        )
+    if meta.severity is not None and meta.severity not in settings.severities:
+        yield UNKNOWN_SEVERITY.at(
+            *postmortem.key_position("severity"),
+            f"unknown severity `{meta.severity}`{_one_of(meta.severity, settings.severities)}",
+        )
+    if meta.status is not None and meta.status not in settings.statuses:
+        yield UNKNOWN_STATUS.at(
+            *postmortem.key_position("status"),
+            f"unknown status `{meta.status}`{_one_of(meta.status, settings.statuses)}",
+        )
+    for index, factor in enumerate(meta.contributing_factors):
+        if factor.category not in settings.factor_categories:
+            yield UNKNOWN_CATEGORY.at(
+                *postmortem.key_position("contributing_factors", index, "category"),
+                f"unknown contributing-factor category `{factor.category}`"
+                f"{_one_of(factor.category, settings.factor_categories)}",
+            )
+    if not meta.contributing_factors and "contributing_factors" not in _bad_keys(ctx):
+        yield NO_FACTORS.at(
+            *postmortem.key_position("contributing_factors"),
+            "list at least one contributing factor (category and description)",
+        )
+    if ctx.catalog is not None:
+        for index, service in enumerate(meta.services or []):
+            if service not in ctx.catalog.services:
+                suggestion = ctx.catalog.suggest(service)
+                fix = (
+                    f"; did you mean `{suggestion}`?"
+                    if suggestion
+                    else f"; add it to {ctx.catalog.path} or use a listed service"
+                )
+                yield UNKNOWN_SERVICE.at(
+                    *postmortem.key_position("services", index),
+                    f"unknown service `{service}`{fix}",
+                )
+
+
+def _bad_keys(ctx: CheckContext) -> set[str]:
+    return {str(error["loc"][0]) for error in ctx.postmortem.schema_errors if error["loc"]}
+
+
+def _one_of(value: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(value, allowed, n=1)
+    hint = f"did you mean `{close[0]}`? " if close else ""
+    return f"; {hint}use one of: {', '.join(allowed)}"
+
+
+def _timestamp_findings(ctx: CheckContext) -> Iterator[Finding]:
+    meta, postmortem = ctx.postmortem.meta, ctx.postmortem
+    aware: list[tuple[str, dt.datetime]] = []
+    for key in TIMESTAMP_KEYS:
+        value = getattr(meta, key)
+        if value is None:
+            continue
+        if value.tzinfo is None or value.utcoffset() is None:
+            yield NAIVE_TIMESTAMP.at(
+                *postmortem.key_position(key),
+                f"`{key}` has no timezone; write it in UTC with a Z, e.g. "
+                f"{value.strftime('%Y-%m-%dT%H:%M:%S')}Z",
+            )
+        else:
+            aware.append((key, value))
+    for (before_key, before), (after_key, after) in zip(aware, aware[1:]):
+        if after < before:
+            yield TIMESTAMP_ORDER.at(
+                *postmortem.key_position(after_key),
+                f"`{after_key}` ({after.isoformat()}) is before `{before_key}` "
+                f"({before.isoformat()}); timestamps must run "
+                "started_at ≤ detected_at ≤ mitigated_at ≤ resolved_at",
+            )
+
+
+INVALID_CATALOG = rule(
+    "PM120", "service-catalog-valid", "error",
+    "The service catalog (`services.yml`) is a YAML list of {name, owner, tier, description}.",
+    "The catalog is the one spelling of every service; a broken catalog checks nothing.",
+    bad="checkout-api: payments team",
+    good="- name: checkout-api\n  owner: payments-team\n  tier: 1\n  description: Checkout.",
+)

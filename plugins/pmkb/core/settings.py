@@ -1,0 +1,162 @@
+"""The knowledge base's settings: scales, taxonomy, required sections, rule levels.
+
+Every field is a plugin option in mkdocs.yml (`plugins: - postmortems: {...}`); the
+defaults make a bare `plugins: [postmortems]` useful.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Level = Literal["error", "warning", "off"]
+ItemState = Literal["open", "in-progress", "done", "wont-do"]
+
+FULL_REPORT = [
+    "Summary",
+    "Impact",
+    "Timeline",
+    "Contributing Factors",
+    "What Went Well",
+    "What Went Wrong",
+    "Action Items",
+    "Lessons Learned",
+]
+INCIDENT_BRIEF = ["Summary", "Impact", "Timeline", "Contributing Factors", "Action Items"]
+
+
+class DraftPolicy(BaseModel):
+    """How drafts are treated: published with a banner, with some rules relaxed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    publish: bool = True
+    """Publish drafts on the site (with a draft banner). False leaves them out of the build."""
+    relaxed_rules: list[str] = Field(
+        default_factory=lambda: [
+            "PM201", "PM202", "PM203", "PM204", "PM301", "PM302", "PM401", "PM402",
+        ]
+    )
+    """Rule codes (or prefixes such as `PM2`) that are not checked on drafts."""
+
+
+class Settings(BaseModel):
+    """Everything a check needs to know about one knowledge base."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    severities: list[str] = Field(default_factory=lambda: ["SEV1", "SEV2", "SEV3", "SEV4"])
+    """The severity scale, most severe first."""
+    statuses: list[str] = Field(default_factory=lambda: ["draft", "in-review", "final"])
+    """Allowed values of `status`. `draft` gets the draft policy; `final` needs action items."""
+    factor_categories: list[str] = Field(
+        default_factory=lambda: [
+            "technical", "process", "detection", "response",
+            "communication", "dependency", "capacity",
+        ]
+    )
+    """The contributing-factor taxonomy."""
+    id_pattern: str = r"^PM-\d{4}-\d{3,}$"
+    """Regular expression every incident `id` must match."""
+    required_sections: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "SEV1": list(FULL_REPORT),
+            "SEV2": list(FULL_REPORT),
+            "SEV3": list(INCIDENT_BRIEF),
+            "SEV4": list(INCIDENT_BRIEF),
+        }
+    )
+    """Sections each severity requires. A severity not listed requires the full report."""
+    section_aliases: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "Summary": ["Executive Summary", "Incident Summary", "Overview", "TL;DR"],
+            "Impact": ["Customer Impact", "User Impact", "Business Impact"],
+            "Timeline": ["Timeline of Events", "Incident Timeline"],
+            "Contributing Factors": ["Root Cause", "Root Causes", "Causes", "Root Cause Analysis"],
+            "What Went Well": ["Went Well", "Things That Went Well"],
+            "What Went Wrong": ["Went Wrong", "Things That Went Wrong", "Where We Got Lucky"],
+            "Action Items": ["Follow-ups", "Follow-up Actions", "Remediation", "Corrective Actions"],
+            "Lessons Learned": ["Lessons", "Takeaways", "Lessons Learnt"],
+        }
+    )
+    """Heading aliases per canonical section name (matched case-insensitively)."""
+    priorities: list[str] = Field(default_factory=lambda: ["P0", "P1", "P2", "P3"])
+    """Action-item priorities, most urgent first."""
+    ticket_required_for: list[str] = Field(default_factory=lambda: ["P0", "P1"])
+    """Priorities whose action items must link a ticket."""
+    item_statuses: dict[ItemState, list[str]] = Field(
+        default_factory=lambda: {
+            "open": ["open", "todo", "to do", "pending", "not started", "planned"],
+            "in-progress": ["in progress", "in-progress", "doing", "started", "in review"],
+            "done": ["done", "completed", "complete", "closed", "fixed", "resolved"],
+            "wont-do": ["won't do", "wont do", "wont-do", "cancelled", "canceled", "wontfix"],
+        }
+    )
+    """Status words per action-item state; emoji and case are ignored (`✅ Completed` is done)."""
+    column_aliases: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "action": ["action", "task", "action item", "item", "description", "what"],
+            "owner": ["owner", "assignee", "responsible", "dri", "who"],
+            "priority": ["priority", "prio", "pri"],
+            "due": ["due", "deadline", "due date", "target date", "by"],
+            "status": ["status", "state"],
+            "ticket": ["ticket", "issue", "link", "tracking", "jira"],
+        }
+    )
+    """Action-item table headers per column (matched case-insensitively)."""
+    vague_phrases: list[str] = Field(
+        default_factory=lambda: [
+            "improve monitoring", "better monitoring", "more monitoring", "improve alerting",
+            "be more careful", "be careful", "add more tests", "more testing",
+            "improve testing", "improve documentation", "improve communication",
+            "investigate", "look into", "fix the issue", "fix it", "follow up",
+        ]
+    )
+    """Action texts that are not actionable on their own (matched case-insensitively)."""
+    min_action_words: int = 4
+    """An action with fewer words is too short to be actionable."""
+    max_action_items: int = 10
+    """More action items than this draws a warning (PM310): they will not all get done."""
+    blame_phrases: list[str] = Field(
+        default_factory=lambda: [
+            "human error", "operator error", "user error", "careless", "carelessness",
+            "negligence", "negligent", "should have known", "should have been more careful",
+            "failed to notice", "was to blame", "is to blame", "fault of", "incompetent",
+            "sloppy", "lazy", "stupid", "dumb mistake", "obvious mistake", "messed up",
+            "screwed up",
+        ]
+    )
+    """Phrases that assign blame instead of describing the system (warnings, PM501)."""
+    pages: list[str] = Field(default_factory=lambda: ["index.md"])
+    """Markdown files of the docs directory that are ordinary pages, not postmortems (globs).
+    Files starting with `_` (the template) and `reading-lists/` are never postmortems."""
+    services_file: str = "services.yml"
+    """Service catalog, relative to the docs directory; used when the file exists."""
+    drafts: DraftPolicy = Field(default_factory=DraftPolicy)
+    """Draft policy."""
+    rules: dict[str, Level] = Field(default_factory=dict)
+    """Per-rule level overrides, e.g. `{PM501: error, PM310: off}`."""
+
+    @field_validator("id_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        unknown = [p for p in self.ticket_required_for if p not in self.priorities]
+        if unknown:
+            raise ValueError(f"ticket_required_for names unknown priorities: {', '.join(unknown)}")
+        return self
+
+    def sections_for(self, severity: str | None) -> list[str]:
+        """Canonical names of the sections a postmortem of this severity must have."""
+        if severity in self.required_sections:
+            return self.required_sections[severity]
+        return list(FULL_REPORT)

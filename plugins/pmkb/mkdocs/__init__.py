@@ -1,0 +1,1 @@
+"""The MkDocs face of pmkb: the plugin, generated pages, templates."""

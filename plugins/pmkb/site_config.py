@@ -1,0 +1,80 @@
+"""Read pmkb's part of `mkdocs.yml` without MkDocs: the docs directory and plugin options.
+
+The CLI must be fast (it runs in pre-commit hooks), so it reads the file itself. Tags
+such as `!!python/name:` (Material's emoji options) or `!ENV` are tolerated and ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .core.settings import Settings
+
+PLUGIN_NAME = "postmortems"
+
+
+class ConfigError(Exception):
+    """mkdocs.yml or the plugin options are wrong; the message says where and how."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    config_file: Path
+    docs_dir: Path
+    settings: Settings
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """SafeLoader that reads any unknown tag as None instead of failing."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def load_site_config(config_file: Path) -> SiteConfig:
+    """Read mkdocs.yml: its docs_dir and the `postmortems` plugin's options."""
+    try:
+        text = config_file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{config_file}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{config_file}: not UTF-8 text") from exc
+    try:
+        data = yaml.load(text, Loader=_TolerantLoader) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{config_file}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{config_file}: expected a mapping of settings")
+    docs_dir = config_file.parent / str(data.get("docs_dir") or "docs")
+    options = plugin_options(data.get("plugins"))
+    return SiteConfig(config_file, docs_dir, settings_from_options(options, str(config_file)))
+
+
+def plugin_options(plugins: Any) -> dict[str, Any]:
+    """The options given to the postmortems plugin in a `plugins:` list or mapping."""
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        (next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None))
+        for p in (plugins or [])
+    )
+    for name, options in entries:
+        if name == PLUGIN_NAME:
+            return dict(options or {}) if isinstance(options, dict) else {}
+    return {}
+
+
+def settings_from_options(options: dict[str, Any], where: str) -> Settings:
+    """Validate plugin options into Settings, or raise ConfigError naming each bad option."""
+    try:
+        return Settings.model_validate(options)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            key = ".".join(str(part) for part in error["loc"])
+            message = "unknown option" if error["type"] == "extra_forbidden" else error["msg"]
+            problems.append(f"{where}: plugins.{PLUGIN_NAME}.{key}: {message}")
+        raise ConfigError("\n".join(problems)) from exc
