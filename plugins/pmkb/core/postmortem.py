@@ -118,7 +118,7 @@ def canonical_section_name(title: str, settings: Settings) -> str | None:
     for canonical, aliases in settings.section_aliases.items():
         if wanted in {normalise_heading(name) for name in (canonical, *aliases)}:
             return canonical
-    for canonical in settings.sections_for(None):
+    for canonical in settings.known_sections():
         if wanted == normalise_heading(canonical):
             return canonical
     return None

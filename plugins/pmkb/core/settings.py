@@ -155,8 +155,22 @@ class Settings(BaseModel):
             raise ValueError(f"ticket_required_for names unknown priorities: {', '.join(unknown)}")
         return self
 
+    def known_sections(self) -> list[str]:
+        """Every canonical section name: the full report plus any configured one."""
+        names = list(FULL_REPORT)
+        for required in self.required_sections.values():
+            names += [name for name in required if name not in names]
+        return names
+
     def sections_for(self, severity: str | None) -> list[str]:
-        """Canonical names of the sections a postmortem of this severity must have."""
+        """Canonical names of the sections a postmortem of this severity must have.
+
+        For a severity that is not on the scale (already an error of its own), only the
+        sections every severity requires, so one typo does not cascade.
+        """
         if severity in self.required_sections:
             return self.required_sections[severity]
-        return list(FULL_REPORT)
+        if severity in self.severities:
+            return list(FULL_REPORT)
+        required = [self.required_sections.get(level, FULL_REPORT) for level in self.severities]
+        return [name for name in FULL_REPORT if all(name in names for names in required)]

@@ -88,7 +88,9 @@ def _missing(ctx: CheckContext, name: str) -> Finding:
             misplaced.line, 1,
             f"section `{name}` must be a level-2 heading: write `## {misplaced.title}`",
         )
-    severity = ctx.postmortem.meta.severity or "this severity"
+    severity = ctx.postmortem.meta.severity
+    if severity not in ctx.settings.severities:
+        severity = "every severity"
     also = f" (or {', '.join(aliases[:3])})" if aliases else ""
     return MISSING_SECTION.at(
         document.body_first_line, 1,

@@ -1,0 +1,132 @@
+"""`pmkb check` as a user and as CI run it: output, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import VALID, line_of
+
+
+def pmkb(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pmkb", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "NO_COLOR": "1"}, timeout=60,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: postmortems\ntheme:\n  name: material\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n  - search\n  - postmortems:\n      max_action_items: 5\n"
+    )
+    docs = tmp_path / "postmortems" / "2026"
+    docs.mkdir(parents=True)
+    (docs / "good.md").write_text(VALID)
+    return tmp_path
+
+
+BROKEN = VALID.replace("PM-2026-014", "PM-2026-015").replace(
+    "| Release pool connections on the query-timeout path |", "| Improve monitoring |"
+)
+BROKEN_PATH = "postmortems/2026/broken.md"
+
+
+def test_clean_knowledge_base_exits_zero(repo: Path) -> None:
+    result = pmkb(repo, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All good: 1 file checked" in result.stdout
+
+
+def test_errors_exit_one_with_located_messages(repo: Path) -> None:
+    (repo / BROKEN_PATH).write_text(BROKEN)
+    result = pmkb(repo, "check")
+    assert result.returncode == 1
+    row = line_of(BROKEN, "Improve monitoring")
+    assert f"{BROKEN_PATH}:{row}:1: PM309 action `Improve monitoring` is vague" in result.stdout
+    assert "Found 1 error and 0 warnings in 1 of 2 files." in result.stdout
+
+
+def test_github_format_annotates_file_and_line(repo: Path) -> None:
+    (repo / BROKEN_PATH).write_text(BROKEN)
+    result = pmkb(repo, "check", "--format", "github")
+    row = line_of(BROKEN, "Improve monitoring")
+    assert result.stdout.startswith(
+        f"::error file={BROKEN_PATH},line={row},col=1,title=PM309 specific-action::"
+    )
+
+
+def test_json_format_is_machine_readable(repo: Path) -> None:
+    (repo / BROKEN_PATH).write_text(BROKEN)
+    result = pmkb(repo, "check", "--format", "json")
+    data = json.loads(result.stdout)
+    assert [(d["path"], d["code"], d["level"]) for d in data] == [
+        (BROKEN_PATH, "PM309", "error")
+    ]
+
+
+def test_paths_limit_the_report_but_related_ids_resolve_against_all(repo: Path) -> None:
+    other = VALID.replace("PM-2026-014", "PM-2026-016").replace(
+        "related: []", "related: [PM-2026-014]"
+    )
+    (repo / "postmortems/2026/other.md").write_text(other)
+    (repo / BROKEN_PATH).write_text(BROKEN)
+    (repo / "postmortems/_template.md").write_text("---\nid: {{id}}\n---\n")
+    result = pmkb(repo, "check", "postmortems/2026/other.md", "postmortems/_template.md")
+    assert result.returncode == 0, result.stdout
+    assert "1 file checked" in result.stdout
+
+
+def test_warnings_exit_zero_unless_strict(repo: Path) -> None:
+    text = VALID.replace("The rollback runbook worked", "Human error aside, the runbook worked")
+    (repo / "postmortems/2026/good.md").write_text(text)
+    assert pmkb(repo, "check").returncode == 0
+    assert pmkb(repo, "check", "--strict").returncode == 1
+
+
+def test_plugin_options_from_mkdocs_yml_apply(repo: Path) -> None:
+    rows = "\n".join(
+        f"| Add a dedicated pool alert for shard {n} of payments | payments-team | P2 | "
+        "2026-07-15 | Open | |" for n in range(6)
+    )
+    last_row = "| payments-team | P2 | 2026-07-15 | Open | |"
+    text = VALID.replace(last_row, last_row + "\n" + rows)
+    (repo / "postmortems/2026/good.md").write_text(text)
+    result = pmkb(repo, "check")
+    assert "PM310 8 action items (more than 5)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "message"),
+    [
+        (["check", "--format", "xml"], None, "Invalid value for '--format'"),
+        (["check", "missing.md"], None, "does not exist"),
+        (["check", "--config", "nope.yml"], None, "no nope.yml here"),
+        (["check"], "plugins:\n  - postmortems:\n      severities: 3\n",
+         "plugins.postmortems.severities"),
+        (["check"], "plugins: [postmortems\n", "invalid YAML"),
+    ],
+)
+def test_usage_errors_exit_two(
+    repo: Path, args: list[str], config: str | None, message: str
+) -> None:
+    if config is not None:
+        (repo / "mkdocs.yml").write_text(config)
+    result = pmkb(repo, *args)
+    assert result.returncode == 2
+    assert message in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_content_is_clean() -> None:
+    root = Path(__file__).resolve().parent.parent
+    result = pmkb(root, "check")
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,124 @@
+"""Build real sites with `mkdocs build` and look at what a user sees: exit code and log."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from conftest import VALID, line_of
+
+PLUGIN_TIMEOUT = 120
+
+
+def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *args],
+        cwd=root, capture_output=True, text=True, env=env, timeout=PLUGIN_TIMEOUT,
+    )
+
+
+def tiny_site(root: Path, files: dict[str, str], plugin_options: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    config = "site_name: Tiny\ndocs_dir: postmortems\ntheme: material\nplugins:\n"
+    config += "  - postmortems" + (":\n" + textwrap.indent(plugin_options, "      ")
+                                   if plugin_options else "") + "\n"
+    (root / "mkdocs.yml").write_text(config)
+    for name, text in {"index.md": "# Home\n", **files}.items():
+        path = root / "postmortems" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_clean_site_builds_strict_with_postmortem_under_postmortems_url(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, {"2026/checkout.md": VALID})
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    page = root / "site" / "postmortems" / "2026" / "checkout" / "index.html"
+    assert "Checkout errors after payments deploy" in page.read_text()
+
+
+def test_errors_fail_the_build_and_every_one_is_listed(tmp_path: Path) -> None:
+    broken = VALID.replace("severity: SEV2", "severity: SEV9").replace(
+        "| Sarah Chen | P1 |", "|  | P1 |"
+    )
+    root = tiny_site(tmp_path, {"2026/broken.md": broken, "2026/ok.md": VALID.replace(
+        "PM-2026-014", "PM-2026-015")})
+    result = mkdocs_build(root)
+    assert result.returncode != 0
+    path = "postmortems/2026/broken.md"
+    assert f"{path}:{line_of(broken, 'severity:')}:1: PM108 unknown severity `SEV9`" in result.stderr
+    assert f"{path}:{line_of(broken, '|  | P1 |')}:1: PM303" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "2 postmortem errors" in result.stderr
+
+
+def test_warnings_pass_a_build_but_fail_strict(tmp_path: Path) -> None:
+    blaming = VALID.replace(
+        "The rollback runbook worked", "Despite the human error, the rollback runbook worked"
+    )
+    root = tiny_site(tmp_path, {"blame.md": blaming})
+    assert mkdocs_build(root).returncode == 0
+    strict = mkdocs_build(root, "--strict")
+    assert strict.returncode != 0
+    assert f"blame.md:{line_of(blaming, 'human error')}:" in strict.stderr
+    assert "PM501" in strict.stderr
+
+
+def test_rule_levels_are_set_in_mkdocs_yml(tmp_path: Path) -> None:
+    blaming = VALID.replace("The rollback runbook worked", "Human error aside, it worked")
+    root = tiny_site(tmp_path, {"blame.md": blaming}, "rules:\n  PM501: error\n")
+    result = mkdocs_build(root)
+    assert result.returncode != 0
+    assert "PM501" in result.stderr
+    root2 = tiny_site(tmp_path / "b", {"blame.md": blaming}, "rules:\n  PM501: 'off'\n")
+    assert mkdocs_build(root2, "--strict").returncode == 0
+
+
+def test_invalid_plugin_options_are_a_clear_error(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, {"a.md": VALID}, "severites: [SEV1]\nmax_action_items: many\n")
+    result = mkdocs_build(root)
+    assert result.returncode != 0
+    assert "plugins.postmortems.severites: unknown option" in result.stderr
+    assert "plugins.postmortems.max_action_items" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_front_matter_is_reported_not_silently_dropped(tmp_path: Path) -> None:
+    broken = VALID.replace("services: [checkout-api, payments-db]", "services: [checkout-api")
+    root = tiny_site(tmp_path, {"bad-yaml.md": broken})
+    result = mkdocs_build(root)
+    assert result.returncode != 0
+    assert "bad-yaml.md:" in result.stderr and "PM102 invalid YAML" in result.stderr
+
+
+def test_drafts_get_a_banner_or_can_be_left_unpublished(tmp_path: Path) -> None:
+    draft = VALID.replace("status: final", "status: draft").replace("## What Went Well", "## Notes")
+    root = tiny_site(tmp_path, {"draft.md": draft})
+    assert mkdocs_build(root, "--strict").returncode == 0
+    html = (root / "site" / "postmortems" / "draft" / "index.html").read_text()
+    assert "pmkb-draft-banner" in html
+    hidden = tiny_site(tmp_path / "h", {"draft.md": draft}, "drafts:\n  publish: false\n")
+    assert mkdocs_build(hidden, "--strict").returncode == 0
+    assert not (hidden / "site" / "postmortems" / "draft").exists()
+
+
+def test_template_and_service_catalog_are_not_published(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, {"a.md": VALID, "_template.md": "---\nid: {{id}}\n---\n"})
+    (root / "postmortems" / "services.yml").write_text(
+        "- name: checkout-api\n- name: payments-db\n"
+    )
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert not (root / "site" / "_template").exists()
+    assert not (root / "site" / "services.yml").exists()
+
+
+def test_demo_site_builds_strict(site: Path) -> None:
+    result = mkdocs_build(site, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert (site / "site" / "postmortems").is_dir()
