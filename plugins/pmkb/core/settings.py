@@ -148,6 +148,19 @@ class Settings(BaseModel):
             raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
 
+    @field_validator("rules")
+    @classmethod
+    def _known_rule_codes(cls, value: dict[str, Level]) -> dict[str, Level]:
+        from .rules import RULES  # the rule modules register themselves on import
+
+        unknown = [key for key in value if not any(code.startswith(key) for code in RULES)]
+        if unknown:
+            raise ValueError(
+                f"unknown rule code(s) {', '.join(unknown)}; codes look like PM309 (or PM3 for "
+                "the whole family)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         unknown = [p for p in self.ticket_required_for if p not in self.priorities]
