@@ -65,6 +65,12 @@ class Postmortem:
     def is_draft(self) -> bool:
         return self.meta.status == "draft"
 
+    @property
+    def summary(self) -> str:
+        """The Summary section as one line of plain text (for listings and feeds)."""
+        section = self.sections.get("Summary")
+        return " ".join(section.text.split()) if section is not None else ""
+
     def key_position(self, *path: str | int) -> tuple[int, int]:
         """Line and column of a front-matter key (or of the front-matter)."""
         if self.document.front_matter is None:

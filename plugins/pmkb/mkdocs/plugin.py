@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File
 
 from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
+from ..core.index import KnowledgeIndex, build_index
 from ..core.settings import Settings
 from ..site_config import ConfigError, settings_from_options
 from .layout import place_postmortems
+from .render import Links, Renderer
+from .sanitize import sanitize_body
+from .search import run_pagefind
+from .views import View, build_views
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -23,12 +31,19 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 
+HOME_RECENT = 8
+"""How many recent incidents the home page lists."""
+
 
 class PostmortemsPlugin(BasePlugin):
-    """Validates every postmortem on each build and fails the build on errors."""
+    """Validates every postmortem on each build, fails on errors, generates the indexes."""
 
-    # Every core setting is an option; the core's pydantic model validates them.
-    config_scheme = tuple((name, c.Optional(c.Type(object))) for name in Settings.model_fields)
+    # Every core setting is an option, validated by the core's pydantic model; `search`
+    # is the plugin's own (Pagefind after the build).
+    config_scheme = (
+        *((name, c.Optional(c.Type(object))) for name in Settings.model_fields),
+        ("search", c.Type(bool, default=True)),
+    )
 
     def __init__(self) -> None:
         self.cache = ParseCache()
@@ -36,6 +51,10 @@ class PostmortemsPlugin(BasePlugin):
         self.result = CheckResult()
         self.settings = Settings()
         self.by_path: dict[str, Postmortem] = {}
+        self.views: dict[str, View] = {}
+        self.urls: dict[str, str] = {}
+        self.index: KnowledgeIndex = build_index([], self.settings)
+        self.renderer: Renderer | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it
@@ -43,14 +62,20 @@ class PostmortemsPlugin(BasePlugin):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        options = {key: value for key, value in self.config.items() if value is not None}
+        options = {
+            key: value
+            for key, value in self.config.items()
+            if value is not None and key in Settings.model_fields
+        }
         try:
             self.settings = settings_from_options(options, config.config_file_path or "mkdocs.yml")
         except ConfigError as exc:
             raise PluginError(str(exc)) from exc
+        custom_dir = config.theme.custom_dir
+        self.renderer = Renderer(self.settings, Path(custom_dir) if custom_dir else None)
         return config
 
-    # Run before other plugins see the files, so they only see published postmortems.
+    # Before other plugins see the files, so that they only see what is published.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -58,16 +83,27 @@ class PostmortemsPlugin(BasePlugin):
             Path(config.docs_dir), self.settings, display_root=config_dir, cache=self.cache
         )
         self.result = knowledge_base.check()
-        self.by_path = {p.rel_path: p for p in self.result.postmortems}
         self._report(self.result)
-        drafts = {p.rel_path for p in self.result.postmortems if p.is_draft}
-        unpublished = drafts if not self.settings.drafts.publish else set()
-        return place_postmortems(
+        self.index = build_index(self.result.postmortems, self.settings, self.result.catalog)
+        self.by_path = {p.rel_path: p for p in self.index.postmortems}
+        unpublished = {
+            p.rel_path for p in self.result.postmortems if p.rel_path not in self.by_path
+        }
+        files = place_postmortems(
             files,
             is_postmortem=lambda uri: is_postmortem_path(uri, self.settings),
             unpublished=unpublished,
             private={self.settings.services_file},
         )
+        self.views = {view.src_uri: view for view in build_views(self.index)}
+        for view in self.views.values():
+            if files.get_file_from_path(view.src_uri) is not None:
+                raise PluginError(
+                    f"{view.src_uri} in the docs directory collides with a page pmkb generates"
+                )
+            files.append(File.generated(config, view.src_uri, content=""))
+        self.urls = {file.src_uri: file.url for file in files}
+        return files
 
     def _report(self, result: CheckResult) -> None:
         for diagnostic in result.diagnostics:
@@ -80,15 +116,54 @@ class PostmortemsPlugin(BasePlugin):
             )
 
     def on_page_markdown(self, markdown: str, *, page: Page, **_: Any) -> str:
-        postmortem = self._postmortem_for(page)
-        if postmortem is not None and postmortem.is_draft:
-            banner = (
-                '<div class="pmkb-draft-banner" role="note"><strong>Draft.</strong> '
-                "This postmortem is still being written; facts and action items may change."
-                "</div>\n\n"
-            )
-            return banner + markdown
+        # Material prints page titles unescaped; every title that reaches a template is
+        # escaped here, once.
+        view = self.views.get(page.file.src_uri)
+        postmortem = self.by_path.get(page.file.src_uri)
+        if view is not None:
+            page.meta["title"] = html.escape(view.title)
+        elif postmortem is not None:
+            page.meta["title"] = html.escape(postmortem.meta.title or "")
+        elif isinstance(page.meta.get("title"), str):
+            page.meta["title"] = html.escape(page.meta["title"])
         return markdown
 
-    def _postmortem_for(self, page: Page) -> Postmortem | None:
-        return self.by_path.get(page.file.src_uri)
+    def on_page_content(self, content: str, *, page: Page, **_: Any) -> str:
+        links = Links(page.url, self.urls, self.index)
+        view = self.views.get(page.file.src_uri)
+        if view is not None:
+            return self._render(view.template, links=links, **view.context)
+        if page.file.src_uri in self.by_path:
+            return sanitize_body(content)
+        if page.is_homepage and self.index.postmortems:
+            return content + self._render(
+                "home.html", links=links, index=self.index, recent=HOME_RECENT
+            )
+        return content
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, **_: Any) -> dict[str, Any]:
+        postmortem = self.by_path.get(page.file.src_uri)
+        if postmortem is not None:
+            links = Links(page.url, self.urls, self.index)
+            context["pmkb_postmortem"] = True
+            context["pmkb_header"] = Markup(
+                self._render("postmortem_header.html", links=links, postmortem=postmortem)
+            )
+            context["pmkb_footer"] = Markup(
+                self._render(
+                    "postmortem_footer.html",
+                    links=links,
+                    postmortem=postmortem,
+                    related=self.index.related(postmortem),
+                    similar=self.index.similar(postmortem),
+                )
+            )
+        return context
+
+    def _render(self, template: str, **context: Any) -> str:
+        assert self.renderer is not None, "on_config creates the renderer"
+        return self.renderer.render(template, **context)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config["search"]:
+            run_pagefind(Path(config.site_dir))

@@ -1,0 +1,90 @@
+"""Rendering generated HTML with Jinja, autoescaped: every user value is escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from mkdocs.utils import get_relative_url
+
+from ..core.index import durations, format_duration, slugify
+from .views import KINDS, group_uri, overview_uri
+
+if TYPE_CHECKING:
+    from ..core.index import KnowledgeIndex
+    from ..core.postmortem import Postmortem
+    from ..core.settings import Settings
+
+OVERRIDES_DIR = "pmkb"
+"""Templates in `<custom_dir>/pmkb/` override the packaged ones of the same name."""
+
+
+class Links:
+    """URLs relative to the page being rendered, so the site works from any base path."""
+
+    def __init__(self, page_url: str, urls: dict[str, str], index: KnowledgeIndex) -> None:
+        self._page_url = page_url
+        self._urls = urls
+        self._index = index
+
+    def page(self, src_uri: str) -> str:
+        return get_relative_url(self._urls.get(src_uri, src_uri), self._page_url)
+
+    def postmortem(self, postmortem: Postmortem) -> str:
+        return self.page(postmortem.rel_path)
+
+    def group(self, kind: str, name: str) -> str:
+        groups = {
+            "severity": self._index.by_severity,
+            "service": self._index.by_service,
+            "tag": self._index.by_tag,
+            "year": self._index.by_year,
+        }.get(kind, {})
+        slug = groups[name].slug if name in groups else slugify(name)
+        return self.page(group_uri(kind, slug))
+
+    def overview(self, kind: str) -> str:
+        return self.page(overview_uri(kind))
+
+    def catalog(self) -> str:
+        return self.page("incidents/index.md")
+
+
+def _utc_time(moment: dt.datetime) -> str:
+    """`14:05 UTC` for an aware timestamp; naive ones are shown as written."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.strftime("%H:%M UTC")
+
+
+class Renderer:
+    """The Jinja environment for pmkb's generated HTML."""
+
+    def __init__(self, settings: Settings, custom_dir: Path | None) -> None:
+        loaders: list[jinja2.BaseLoader] = []
+        if custom_dir is not None and (custom_dir / OVERRIDES_DIR).is_dir():
+            loaders.append(jinja2.FileSystemLoader(custom_dir / OVERRIDES_DIR))
+        loaders.append(jinja2.PackageLoader("pmkb.mkdocs", "templates"))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["duration"] = format_duration
+        self.env.filters["utc_time"] = _utc_time
+        self.env.globals.update(
+            durations=durations,
+            kinds=KINDS,
+            severity_rank=lambda name: (
+                settings.severities.index(name) + 1 if name in settings.severities else 0
+            ),
+            settings=settings,
+            slugify=slugify,
+        )
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(**context)

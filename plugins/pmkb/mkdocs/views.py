@@ -1,0 +1,88 @@
+"""The generated pages: what each one is, where it lives, and which template draws it.
+
+A view is data only. The plugin turns each into a virtual MkDocs file, and renders it
+with its template when MkDocs renders the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..core.index import slugify
+
+if TYPE_CHECKING:
+    from ..core.index import Group, KnowledgeIndex
+
+KINDS = {
+    # kind: (URL segment, page title of the overview, singular label)
+    "severity": ("severity", "Incidents by severity", "Severity"),
+    "service": ("services", "Incidents by service", "Service"),
+    "factor": ("factors", "Contributing factors", "Contributing factor"),
+    "tag": ("tags", "Incidents by tag", "Tag"),
+    "year": ("years", "Incidents by year", "Year"),
+}
+CATALOG_URI = "incidents/index.md"
+
+
+@dataclass
+class View:
+    """One generated page."""
+
+    src_uri: str
+    """The virtual source path, e.g. `services/checkout-api/index.md` → `/services/checkout-api/`."""
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def group_uri(kind: str, slug: str) -> str:
+    return f"{KINDS[kind][0]}/{slug}/index.md"
+
+
+def overview_uri(kind: str) -> str:
+    return f"{KINDS[kind][0]}/index.md"
+
+
+def build_views(index: KnowledgeIndex) -> list[View]:
+    """Every generated page of the knowledge base."""
+    views = [View(CATALOG_URI, "Incidents", "catalog.html", {"index": index})]
+    grouped = {
+        "severity": index.by_severity,
+        "service": index.by_service,
+        "tag": index.by_tag,
+        "year": dict(sorted(index.by_year.items(), reverse=True)),
+    }
+    for kind, groups in grouped.items():
+        views.append(_overview(kind, list(groups.values()), index))
+        views += [_group_view(kind, group, index) for group in groups.values()]
+    views.append(
+        View(overview_uri("factor"), KINDS["factor"][1], "factors.html", {"index": index})
+    )
+    for category, entries in index.by_category.items():
+        views.append(
+            View(
+                group_uri("factor", slugify(category)),
+                f"Contributing factor: {category}",
+                "factor.html",
+                {"index": index, "category": category, "entries": entries},
+            )
+        )
+    return views
+
+
+def _overview(kind: str, groups: list[Group], index: KnowledgeIndex) -> View:
+    return View(
+        overview_uri(kind),
+        KINDS[kind][1],
+        "overview.html",
+        {"index": index, "kind": kind, "groups": groups},
+    )
+
+
+def _group_view(kind: str, group: Group, index: KnowledgeIndex) -> View:
+    label = KINDS[kind][2]
+    context: dict[str, Any] = {"index": index, "kind": kind, "group": group}
+    if kind == "service" and index.catalog is not None:
+        context["service"] = index.catalog.services.get(group.name)
+    return View(group_uri(kind, group.slug), f"{label}: {group.name}", "group.html", context)
