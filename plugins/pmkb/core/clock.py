@@ -1,4 +1,4 @@
-"""The build date: today, or SOURCE_DATE_EPOCH for reproducible builds."""
+"""The build date: now, or SOURCE_DATE_EPOCH for reproducible builds."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import datetime as dt
 import os
 
 
-def build_date() -> dt.date:
+def build_moment() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.datetime.now(tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return dt.datetime.now(tz=dt.timezone.utc)
+
+
+def build_date() -> dt.date:
+    return build_moment().date()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -12,6 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
+from ..core.crosslinks import id_regex, link_incident_ids
 from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
 from ..core.index import KnowledgeIndex, build_index
 from ..core.settings import Settings
@@ -20,7 +22,7 @@ from .layout import place_postmortems
 from .render import Links, Renderer
 from .sanitize import sanitize_body
 from .search import run_pagefind
-from .views import View, build_views
+from .views import HOME_URI, View, build_views, default_nav
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -55,6 +57,7 @@ class PostmortemsPlugin(BasePlugin):
         self.urls: dict[str, str] = {}
         self.index: KnowledgeIndex = build_index([], self.settings)
         self.renderer: Renderer | None = None
+        self.id_regex = id_regex(self.settings.id_pattern)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it
@@ -71,6 +74,11 @@ class PostmortemsPlugin(BasePlugin):
             self.settings = settings_from_options(options, config.config_file_path or "mkdocs.yml")
         except ConfigError as exc:
             raise PluginError(str(exc)) from exc
+        self.id_regex = id_regex(self.settings.id_pattern)
+        if config.nav is None:
+            # MkDocs' automatic nav would list every postmortem, and render that whole list
+            # into every page: the build grows with the square of the page count.
+            config.nav = default_nav()
         custom_dir = config.theme.custom_dir
         self.renderer = Renderer(self.settings, Path(custom_dir) if custom_dir else None)
         return config
@@ -96,6 +104,8 @@ class PostmortemsPlugin(BasePlugin):
             private={self.settings.services_file},
         )
         self.views = {view.src_uri: view for view in build_views(self.index)}
+        if files.get_file_from_path(HOME_URI) is None:
+            self.views[HOME_URI] = View(HOME_URI, config.site_name, "home.html", {})
         for view in self.views.values():
             if files.get_file_from_path(view.src_uri) is not None:
                 raise PluginError(
@@ -126,16 +136,26 @@ class PostmortemsPlugin(BasePlugin):
             page.meta["title"] = html.escape(postmortem.meta.title or "")
         elif isinstance(page.meta.get("title"), str):
             page.meta["title"] = html.escape(page.meta["title"])
-        return markdown
+        if view is not None:
+            return markdown
+        return link_incident_ids(markdown, self.id_regex, lambda i: self._link_to(i, page))
+
+    def _link_to(self, incident_id: str, page: Page) -> str | None:
+        """A Markdown link target (source-relative, so MkDocs validates it) for an ID."""
+        target = self.index.by_id.get(incident_id)
+        if target is None or target.rel_path == page.file.src_uri:
+            return None
+        return posixpath.relpath(target.rel_path, posixpath.dirname(page.file.src_uri) or ".")
 
     def on_page_content(self, content: str, *, page: Page, **_: Any) -> str:
         links = Links(page.url, self.urls, self.index)
         view = self.views.get(page.file.src_uri)
         if view is not None:
-            return self._render(view.template, links=links, **view.context)
+            home = {"index": self.index, "recent": HOME_RECENT} if view.src_uri == HOME_URI else {}
+            return self._render(view.template, links=links, **view.context, **home)
         if page.file.src_uri in self.by_path:
             return sanitize_body(content)
-        if page.is_homepage and self.index.postmortems:
+        if page.is_homepage:
             return content + self._render(
                 "home.html", links=links, index=self.index, recent=HOME_RECENT
             )

@@ -23,6 +23,7 @@ KINDS = {
     "year": ("years", "Incidents by year", "Year"),
 }
 CATALOG_URI = "incidents/index.md"
+HOME_URI = "index.md"
 
 
 @dataclass
@@ -34,6 +35,19 @@ class View:
     title: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+def default_nav() -> list[dict[str, str]]:
+    """The nav when mkdocs.yml has none: the way in is the catalog and the indexes."""
+    return [
+        {"Home": HOME_URI},
+        {"Incidents": CATALOG_URI},
+        {"Services": overview_uri("service")},
+        {"Severity": overview_uri("severity")},
+        {"Factors": overview_uri("factor")},
+        {"Tags": overview_uri("tag")},
+        {"Years": overview_uri("year")},
+    ]
 
 
 def group_uri(kind: str, slug: str) -> str:
