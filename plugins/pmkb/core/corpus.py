@@ -152,14 +152,15 @@ class KnowledgeBase:
         result = CheckResult(catalog=self._catalog())
         if result.catalog is not None and report_on is None:
             result.diagnostics += self._catalog_diagnostics(result.catalog)
+        # A catalog that could not be read names no services: checking against it would
+        # flag every service of every postmortem. Its own diagnostics say what is wrong.
+        usable = result.catalog if result.catalog and result.catalog.services else None
         for path in files:
             postmortem = self._read(path)
             result.postmortems.append(postmortem)
             if path in reported:
                 result.files_checked += 1
-                result.diagnostics += check_postmortem(
-                    postmortem, self.settings, result.catalog, today
-                )
+                result.diagnostics += check_postmortem(postmortem, self.settings, usable, today)
         shown = {self.display(path) for path in reported}
         result.diagnostics += [
             d for d in check_across(result.postmortems, self.settings) if d.path in shown

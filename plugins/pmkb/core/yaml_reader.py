@@ -63,8 +63,9 @@ def read_yaml(text: str, first_line: int = 1) -> YamlResult:
         )
         result.failed = True
         return result
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)  # the reader refuses control characters right here
         node = loader.get_single_node()
         if node is not None:
             _record_positions(node, first_line, result)
@@ -79,7 +80,8 @@ def read_yaml(text: str, first_line: int = 1) -> YamlResult:
         result.problems.append(ReadProblem("yaml-syntax", f"invalid YAML: {exc}", first_line))
         result.failed = True
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return result
 
 
