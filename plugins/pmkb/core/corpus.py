@@ -83,6 +83,10 @@ class KnowledgeBase:
     """Paths in diagnostics are relative to this (the repository root, for annotations)."""
     cache: ParseCache = field(default_factory=ParseCache)
 
+    def __post_init__(self) -> None:
+        self._docs_root = self.docs_dir.resolve()
+        self._display_root = self.display_root.resolve()
+
     def postmortem_files(self) -> list[Path]:
         """Every postmortem file under the docs directory, sorted."""
         if not self.docs_dir.is_dir():
@@ -99,13 +103,13 @@ class KnowledgeBase:
     def relative(self, path: Path) -> str:
         """The path relative to the docs directory, `/`-separated."""
         try:
-            return path.resolve().relative_to(self.docs_dir.resolve()).as_posix()
+            return path.resolve().relative_to(self._docs_root).as_posix()
         except ValueError:
             return path.name
 
     def display(self, path: Path) -> str:
         try:
-            return Path(os.path.relpath(path.resolve(), self.display_root.resolve())).as_posix()
+            return Path(os.path.relpath(path.resolve(), self._display_root)).as_posix()
         except ValueError:  # another drive on Windows
             return path.as_posix()
 
@@ -132,7 +136,7 @@ class KnowledgeBase:
         return sorted(selected)
 
     def _inside_docs(self, path: Path) -> bool:
-        return path.resolve().is_relative_to(self.docs_dir.resolve())
+        return path.resolve().is_relative_to(self._docs_root)
 
     def check(
         self, report_on: list[Path] | None = None, today: dt.date | None = None

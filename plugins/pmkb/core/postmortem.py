@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from .document import Document, Section, Table, TableRow
 from .model import ActionItem, FrontMatter, TimelineEntry
+from .names import normalise_heading, normalise_status
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -112,22 +113,9 @@ def _validate_front_matter(raw: dict[str, Any]) -> tuple[FrontMatter, list[Error
         return FrontMatter(), errors
 
 
-def normalise_heading(text: str) -> str:
-    """Compare headings case- and punctuation-insensitively."""
-    text = re.sub(r"^\d+(\.\d+)*\.?\s+", "", text.strip())  # "1. Summary" → "Summary"
-    return re.sub(r"[\s:]+$", "", re.sub(r"\s+", " ", text)).casefold()
-
-
 def canonical_section_name(title: str, settings: Settings) -> str | None:
     """The canonical section a heading stands for, by name or alias."""
-    wanted = normalise_heading(title)
-    for canonical, aliases in settings.section_aliases.items():
-        if wanted in {normalise_heading(name) for name in (canonical, *aliases)}:
-            return canonical
-    for canonical in settings.known_sections():
-        if wanted == normalise_heading(canonical):
-            return canonical
-    return None
+    return settings.section_lookup.get(normalise_heading(title))
 
 
 def _canonical_sections(sections: list[Section], settings: Settings) -> dict[str, Section]:
@@ -153,27 +141,12 @@ def _action_table(section: Section, settings: Settings) -> ActionTable | None:
 
 def column_key(header: str, settings: Settings) -> str | None:
     """Which action-item column a header names (`Deadline` → `due`)."""
-    wanted = normalise_heading(header)
-    for key, aliases in settings.column_aliases.items():
-        if wanted in {normalise_heading(alias) for alias in (key, *aliases)}:
-            return key
-    return None
-
-
-def normalise_status(text: str) -> str:
-    """`✅ Completed` → `completed`; `Won’t do` → `won't do`."""
-    text = text.replace("’", "'").casefold()
-    text = re.sub(r"[^\w\s'-]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return settings.column_lookup.get(normalise_heading(header))
 
 
 def item_state(status: str, settings: Settings) -> str | None:
     """The state (open, in-progress, done, wont-do) a status word means, or None."""
-    wanted = normalise_status(status)
-    for state, words in settings.item_statuses.items():
-        if wanted in {normalise_status(word) for word in words}:
-            return state
-    return None
+    return settings.status_lookup.get(normalise_status(status))
 
 
 def parse_iso_date(text: str) -> dt.date | None:

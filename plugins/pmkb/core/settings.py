@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from .names import normalise_heading, normalise_status
+
+from functools import cached_property
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Level = Literal["error", "warning", "off"]
@@ -132,6 +136,9 @@ class Settings(BaseModel):
     pages: list[str] = Field(default_factory=lambda: ["index.md"])
     """Markdown files of the docs directory that are ordinary pages, not postmortems (globs).
     Files starting with `_` (the template) and `reading-lists/` are never postmortems."""
+    ticket_url: str | None = None
+    """Link for a ticket ID, with `{ticket}` in place of the ID, e.g.
+    `https://jira.example.com/browse/{ticket}`. Tickets written as URLs are linked as they are."""
     services_file: str = "services.yml"
     """Service catalog, relative to the docs directory; used when the file exists."""
     drafts: DraftPolicy = Field(default_factory=DraftPolicy)
@@ -147,6 +154,27 @@ class Settings(BaseModel):
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
+
+    @field_validator("ticket_url")
+    @classmethod
+    def _ticket_template(cls, value: str | None) -> str | None:
+        if value is not None and (
+            not value.startswith(("https://", "http://")) or "{ticket}" not in value
+        ):
+            raise ValueError("must be an http(s) URL containing {ticket}")
+        return value
+
+    def ticket_link(self, ticket: str) -> str | None:
+        """Where a ticket lives, if pmkb can tell: the ticket itself if it is a URL, or the
+        configured template filled in."""
+        ticket = ticket.strip()
+        if ticket.startswith(("https://", "http://")) and " " not in ticket:
+            return ticket
+        if self.ticket_url and ticket:
+            from urllib.parse import quote
+
+            return self.ticket_url.replace("{ticket}", quote(ticket, safe=""))
+        return None
 
     @field_validator("rules")
     @classmethod
@@ -167,6 +195,33 @@ class Settings(BaseModel):
         if unknown:
             raise ValueError(f"ticket_required_for names unknown priorities: {', '.join(unknown)}")
         return self
+
+    @cached_property
+    def section_lookup(self) -> dict[str, str]:
+        """Normalised heading (name or alias) → canonical section name."""
+        lookup = {normalise_heading(name): name for name in self.known_sections()}
+        for canonical, aliases in self.section_aliases.items():
+            for alias in (canonical, *aliases):
+                lookup.setdefault(normalise_heading(alias), canonical)
+        return lookup
+
+    @cached_property
+    def column_lookup(self) -> dict[str, str]:
+        """Normalised table header → action-item column key."""
+        return {
+            normalise_heading(alias): key
+            for key, aliases in reversed(self.column_aliases.items())
+            for alias in (key, *aliases)
+        }
+
+    @cached_property
+    def status_lookup(self) -> dict[str, ItemState]:
+        """Normalised status word → action-item state."""
+        return {
+            normalise_status(word): state
+            for state, words in reversed(self.item_statuses.items())
+            for word in words
+        }
 
     def known_sections(self) -> list[str]:
         """Every canonical section name: the full report plus any configured one."""

@@ -13,6 +13,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
+from ..core.charts import all_charts
+from ..core.clock import build_date
+from ..core.follow_through import follow_through
+from ..core.metrics import compute_metrics
 from ..core.crosslinks import id_regex, link_incident_ids
 from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
 from ..core.index import KnowledgeIndex, build_index
@@ -103,7 +107,10 @@ class PostmortemsPlugin(BasePlugin):
             unpublished=unpublished,
             private={self.settings.services_file},
         )
-        self.views = {view.src_uri: view for view in build_views(self.index)}
+        tracking = follow_through(self.index, self.settings, build_date())
+        metrics = compute_metrics(self.index, tracking)
+        views = build_views(self.index, tracking, metrics, all_charts(metrics))
+        self.views = {view.src_uri: view for view in views}
         if files.get_file_from_path(HOME_URI) is None:
             self.views[HOME_URI] = View(HOME_URI, config.site_name, "home.html", {})
         for view in self.views.values():
@@ -130,6 +137,9 @@ class PostmortemsPlugin(BasePlugin):
         # escaped here, once.
         view = self.views.get(page.file.src_uri)
         postmortem = self.by_path.get(page.file.src_uri)
+        if view is not None or postmortem is not None:
+            # These pages have no section nav of their own; give the content the width.
+            page.meta.setdefault("hide", ["navigation"])
         if view is not None:
             page.meta["title"] = html.escape(view.title)
         elif postmortem is not None:

@@ -76,6 +76,7 @@ class Renderer:
         )
         self.env.filters["duration"] = format_duration
         self.env.filters["utc_time"] = _utc_time
+        self.env.tests["overdue_on"] = lambda tracked, today: tracked.is_overdue(today)
         self.env.globals.update(
             durations=durations,
             kinds=KINDS,
@@ -84,6 +85,7 @@ class Renderer:
             ),
             settings=settings,
             slugify=slugify,
+            ticket_url=settings.ticket_link,
         )
 
     def render(self, template: str, **context: Any) -> str:

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 from ..core.index import slugify
 
 if TYPE_CHECKING:
+    from ..core.charts import Chart
+    from ..core.follow_through import FollowThrough
     from ..core.index import Group, KnowledgeIndex
+    from ..core.metrics import Metrics
 
 KINDS = {
     # kind: (URL segment, page title of the overview, singular label)
@@ -23,6 +26,8 @@ KINDS = {
     "year": ("years", "Incidents by year", "Year"),
 }
 CATALOG_URI = "incidents/index.md"
+ACTION_ITEMS_URI = "action-items/index.md"
+METRICS_URI = "metrics/index.md"
 HOME_URI = "index.md"
 
 
@@ -45,6 +50,8 @@ def default_nav() -> list[dict[str, str]]:
         {"Services": overview_uri("service")},
         {"Severity": overview_uri("severity")},
         {"Factors": overview_uri("factor")},
+        {"Action items": ACTION_ITEMS_URI},
+        {"Metrics": METRICS_URI},
         {"Tags": overview_uri("tag")},
         {"Years": overview_uri("year")},
     ]
@@ -58,9 +65,21 @@ def overview_uri(kind: str) -> str:
     return f"{KINDS[kind][0]}/index.md"
 
 
-def build_views(index: KnowledgeIndex) -> list[View]:
+def build_views(
+    index: KnowledgeIndex, tracking: FollowThrough, metrics: Metrics, charts: list[Chart]
+) -> list[View]:
     """Every generated page of the knowledge base."""
-    views = [View(CATALOG_URI, "Incidents", "catalog.html", {"index": index})]
+    views = [
+        View(CATALOG_URI, "Incidents", "catalog.html", {"index": index}),
+        View(
+            ACTION_ITEMS_URI, "Action items", "action_items.html",
+            {"index": index, "tracking": tracking},
+        ),
+        View(
+            METRICS_URI, "Metrics", "metrics.html",
+            {"index": index, "metrics": metrics, "charts": charts, "today": tracking.today},
+        ),
+    ]
     grouped = {
         "severity": index.by_severity,
         "service": index.by_service,

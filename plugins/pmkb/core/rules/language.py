@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -44,20 +45,28 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     postmortem = ctx.postmortem
     if not postmortem.document.source:
         return
-    phrases = [
-        (phrase, re.compile(rf"\b{re.escape(phrase)}\b", re.IGNORECASE))
-        for phrase in ctx.settings.blame_phrases
-    ]
+    phrases = tuple(phrase.casefold() for phrase in ctx.settings.blame_phrases)
+    blame = _phrase_pattern(phrases)
     for number, line in _prose_lines(postmortem.document.source):
-        for phrase, pattern in phrases:
-            match = pattern.search(line)
-            if match:
-                yield BLAME_PHRASE.at(
-                    number, match.start() + 1,
-                    f"\"{match.group(0)}\" assigns blame; describe what in the system allowed it",
-                )
-                break
+        lowered = line.casefold()
+        if blame is None or not any(phrase in lowered for phrase in phrases):
+            continue  # a substring test first: the word-boundary regex is much slower
+        match = blame.search(line)
+        if match:
+            yield BLAME_PHRASE.at(
+                number, match.start() + 1,
+                f"\"{match.group(0)}\" assigns blame; describe what in the system allowed it",
+            )
     yield from _people_as_causes(postmortem)
+
+
+@functools.cache
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for all phrases, longest first, whole words, any case."""
+    if not phrases:
+        return None
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b", re.IGNORECASE)
 
 
 def _prose_lines(source: str) -> Iterator[tuple[int, str]]:

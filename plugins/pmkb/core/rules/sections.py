@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..postmortem import normalise_heading
+from ..names import normalise_heading
 from .registry import Finding, rule
 
 if TYPE_CHECKING:

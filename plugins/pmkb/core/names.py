@@ -1,0 +1,22 @@
+"""How names written by people are compared: headings, column headers, status words."""
+
+from __future__ import annotations
+
+import re
+
+_NUMBERING = re.compile(r"^\d+(\.\d+)*\.?\s+")
+_SPACE = re.compile(r"\s+")
+_TRAILING = re.compile(r"[\s:]+$")
+_SYMBOLS = re.compile(r"[^\w\s'-]")
+
+
+def normalise_heading(text: str) -> str:
+    """Case-, spacing- and numbering-insensitive: `1. Executive  Summary:` → `executive summary`."""
+    text = _NUMBERING.sub("", text.strip())
+    return _TRAILING.sub("", _SPACE.sub(" ", text)).casefold()
+
+
+def normalise_status(text: str) -> str:
+    """`✅ Completed` → `completed`; `Won’t do` → `won't do`."""
+    text = _SYMBOLS.sub(" ", text.replace("’", "'").casefold())
+    return _SPACE.sub(" ", text).strip()
