@@ -411,11 +411,6 @@ def test_prefix_override_off_silences_the_family(kb_dir: Path) -> None:
     assert check_files(kb_dir, {"pm.md": text}, Settings(rules={"PM3": "off"})).diagnostics == []
 
 
-@pytest.mark.xfail(
-    reason="BUG (design): checker.rule_level lets a family prefix (`PM3: warning`) switch on "
-    "PM311, which is off by default so that builds do not start failing as time passes",
-    strict=True,
-)
 def test_prefix_override_does_not_switch_on_an_off_by_default_rule(kb_dir: Path) -> None:
     result = check_files(
         kb_dir, {"pm.md": VALID}, Settings(rules={"PM3": "warning"}), today=dt.date(2030, 1, 1)

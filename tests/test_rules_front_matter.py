@@ -129,11 +129,6 @@ def test_pm102_unclosed_flow_list(kb_dir: Path) -> None:
     assert "invalid YAML" in diagnostic.message
 
 
-@pytest.mark.xfail(
-    reason="BUG: yaml_reader.read_yaml reports constructor ValueErrors (impossible date) "
-    "at the first front-matter line instead of the value's line",
-    strict=True,
-)
 def test_pm102_impossible_date_is_reported_on_the_date_line(kb_dir: Path) -> None:
     text = replace(VALID, "date: 2026-06-20", "date: 2026-13-45")
     result = check_files(kb_dir, {"pm.md": text})
@@ -197,11 +192,6 @@ def test_pm105_missing_required_key(kb_dir: Path, key: str) -> None:
     assert f"missing required key `{key}`" in only(result, "PM105").message
 
 
-@pytest.mark.xfail(
-    reason="BUG: front_matter._schema_findings only checks `key not in raw`; a required key "
-    "left empty (`title:` → null) passes every rule",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("old", "new"),
     [

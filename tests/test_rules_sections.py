@@ -241,11 +241,6 @@ def test_pm204_off(kb_dir: Path) -> None:
     assert check_files(kb_dir, {"pm.md": text}, Settings(rules={"PM2": "off"})).diagnostics == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: sections.sentence_count returns 0 for a summary whose last word is a single "
-    "letter ('… in region A.'), so a one-sentence summary fails PM203",
-    strict=True,
-)
 def test_pm203_summary_ending_in_a_single_letter_is_one_sentence(kb_dir: Path) -> None:
     text = replace(VALID, SUMMARY, "Checkout failed for 15 minutes for 4% of users in region A.")
     assert codes(check_files(kb_dir, {"pm.md": text})) == []

@@ -222,11 +222,6 @@ def test_pm501_text_after_a_fence_is_checked_again(kb_dir: Path) -> None:
     assert codes(result) == [("PM501", line_of(text, "It was human error."))]
 
 
-@pytest.mark.xfail(
-    reason="BUG: language._prose_lines toggles on any ``` or ~~~ line, so a ``` inside a ~~~ "
-    "fence closes it early and the blame phrase after the real end of the fence is missed",
-    strict=True,
-)
 def test_pm501_fence_closes_only_with_its_own_marker(kb_dir: Path) -> None:
     # Inside the ~~~ fence, "```python" is literal text; the fence ends at the second ~~~.
     block = "~~~markdown\n```python\n~~~\n\nIt was human error."

@@ -10,7 +10,7 @@
     mount.dataset.ready = "1";
     new PagefindUI({
       element: "#pmkb-search",
-      bundlePath: mount.dataset.bundle,
+      bundlePath: new URL(mount.dataset.bundle, document.baseURI).href,
       showSubResults: true,
       showImages: false,
       resetStyles: false,

@@ -17,12 +17,19 @@ if TYPE_CHECKING:
 
 
 def rule_level(code: str, settings: Settings) -> Level:
-    """The level a rule runs at: the most specific override (`PM501`, `PM5`) or its default."""
-    for length in range(len(code), 0, -1):
+    """The level a rule runs at: the most specific override (`PM501`, `PM5`) or its default.
+
+    A family override (`PM3: warning`) does not switch on a rule that is off by default
+    (PM311, overdue items): only its own code does.
+    """
+    default = RULES[code].level
+    if code in settings.rules:
+        return settings.rules[code]
+    for length in range(len(code) - 1, 0, -1):
         override = settings.rules.get(code[:length])
         if override is not None:
-            return override
-    return RULES[code].level
+            return default if default == "off" else override
+    return default
 
 
 def _relaxed_for_drafts(code: str, settings: Settings) -> bool:

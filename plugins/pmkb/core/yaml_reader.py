@@ -58,32 +58,44 @@ class _AliasFound(Exception):
 def read_yaml(text: str, first_line: int = 1) -> YamlResult:
     """Parse one YAML document; `first_line` is the file line the text starts on."""
     result = YamlResult()
+    where = _Locator(text, first_line)
     loader = None
+    node = None
     try:
         loader = _Loader(text)  # the reader refuses control characters right here
         node = loader.get_single_node()
         if node is not None:
-            _record_positions(node, first_line, result)
+            _record_positions(node, where, result)
             result.value = loader.construct_document(node)
     except _AliasFound:
-        line, col = _first_alias(text) or (0, 0)
         result.problems = [
             ReadProblem(
                 "alias",
                 "YAML aliases (`*name`) are not allowed here; write the value out",
-                line + first_line,
-                col + 1,
+                *where.of_index(_first_alias_index(text)),
             )
         ]
         result.failed = True
+    except yaml.reader.ReaderError as exc:
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        reason = f"control character U+{character:04X} is not allowed; delete it"
+        result.problems.append(
+            ReadProblem("yaml-syntax", f"invalid YAML: {reason}", *where.of_index(exc.position))
+        )
+        result.failed = True
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         reason = exc.problem or exc.context or "invalid YAML"
-        result.problems.append(ReadProblem("yaml-syntax", f"invalid YAML: {reason}", line, col))
+        position = where.of_index(mark.index) if mark else (first_line, 1)
+        result.problems.append(ReadProblem("yaml-syntax", f"invalid YAML: {reason}", *position))
         result.failed = True
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        result.problems.append(ReadProblem("yaml-syntax", f"invalid YAML: {exc}", first_line))
+        # A value YAML recognises but cannot build (2026-13-45, a 5,000-digit number):
+        # find the scalar that fails, to point at it.
+        position = _failing_scalar(loader, node, where) if node is not None else None
+        result.problems.append(
+            ReadProblem("yaml-syntax", f"invalid YAML value: {exc}", *(position or (first_line, 1)))
+        )
         result.failed = True
     finally:
         if loader is not None:
@@ -91,18 +103,55 @@ def read_yaml(text: str, first_line: int = 1) -> YamlResult:
     return result
 
 
-def _first_alias(text: str) -> tuple[int, int] | None:
-    """The 0-based line and column of the first alias, if any."""
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if isinstance(token, yaml.AliasToken):
-                return token.start_mark.line, token.start_mark.column
-    except yaml.YAMLError:
-        return None  # the composer reports the syntax error with its position
+class _Locator:
+    """File positions from character offsets.
+
+    PyYAML also counts U+0085, U+2028 and U+2029 as line breaks; the rest of pmkb (and
+    every editor) counts only newlines, so positions are computed from the offset.
+    """
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self._text = text
+        self._first_line = first_line
+
+    def of_index(self, index: int) -> tuple[int, int]:
+        index = max(0, min(index, len(self._text)))
+        line = self._text.count("\n", 0, index) + self._first_line
+        col = index - (self._text.rfind("\n", 0, index) + 1) + 1
+        return line, col
+
+    def of(self, node: yaml.Node) -> tuple[int, int]:
+        return self.of_index(node.start_mark.index)
+
+
+def _failing_scalar(loader, root: yaml.Node, where: _Locator) -> tuple[int, int] | None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+                return where.of(node)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
     return None
 
 
-def _record_positions(root: yaml.Node, first_line: int, result: YamlResult) -> None:
+def _first_alias_index(text: str) -> int:
+    """The character offset of the first alias."""
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.index
+    except yaml.YAMLError:
+        pass
+    return 0
+
+
+def _record_positions(root: yaml.Node, where: _Locator, result: YamlResult) -> None:
     """Record where every key and sequence item is; report duplicate keys.
 
     An alias is the same node object reached twice; meeting one stops the walk before
@@ -111,7 +160,7 @@ def _record_positions(root: yaml.Node, first_line: int, result: YamlResult) -> N
     stack: list[tuple[yaml.Node, Path]] = [(root, ())]
     seen: set[int] = set()
     while stack:
-        node, where = stack.pop()
+        node, path = stack.pop()
         if id(node) in seen:
             raise _AliasFound
         seen.add(id(node))
@@ -119,8 +168,7 @@ def _record_positions(root: yaml.Node, first_line: int, result: YamlResult) -> N
             first_lines: dict[str, int] = {}
             for key_node, value_node in node.value:
                 key = str(key_node.value)
-                line = key_node.start_mark.line + first_line
-                col = key_node.start_mark.column + 1
+                line, col = where.of(key_node)
                 if key in first_lines:
                     result.problems.append(
                         ReadProblem(
@@ -133,10 +181,9 @@ def _record_positions(root: yaml.Node, first_line: int, result: YamlResult) -> N
                     )
                 else:
                     first_lines[key] = line
-                    result.positions[(*where, key)] = (line, col)
-                stack.append((value_node, (*where, key)))
+                    result.positions[(*path, key)] = (line, col)
+                stack.append((value_node, (*path, key)))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                position = (item.start_mark.line + first_line, item.start_mark.column + 1)
-                result.positions[(*where, index)] = position
-                stack.append((item, (*where, index)))
+                result.positions[(*path, index)] = where.of(item)
+                stack.append((item, (*path, index)))

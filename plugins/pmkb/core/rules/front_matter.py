@@ -157,6 +157,8 @@ def _schema_findings(ctx: CheckContext) -> Iterator[Finding]:
         if key not in postmortem.raw:
             line, col = postmortem.key_position()
             yield MISSING_KEY.at(line, col, f"missing required key `{key}`")
+        elif postmortem.raw[key] is None:
+            yield MISSING_KEY.at(*postmortem.key_position(key), f"required key `{key}` is empty")
     for error in postmortem.schema_errors:
         loc = tuple(error["loc"])
         line, col = postmortem.key_position(*loc)

@@ -30,7 +30,7 @@ PERSON_AS_CAUSE = rule(
     "check.",
 )
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HUMAN_BLAME = re.compile(
     r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) (forgot|neglected|mistakenly|carelessly|"
     r"should have|didn't bother|did not bother|ignored)\b"
@@ -71,13 +71,17 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def _prose_lines(source: str) -> Iterator[tuple[int, str]]:
     """Numbered lines outside code fences, with HTML comments blanked out."""
-    in_fence = False
+    fence: str | None = None
     in_comment = False
     for number, line in enumerate(source.split("\n"), start=1):
-        if _FENCE.match(line):
-            in_fence = not in_fence
+        marker = _FENCE.match(line)
+        if fence is not None:
+            # Only the same character, at least as many times, closes a fence.
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
             continue
-        if in_fence:
+        if marker:
+            fence = marker.group(1)
             continue
         visible, in_comment = _strip_comments(line, in_comment)
         yield number, visible

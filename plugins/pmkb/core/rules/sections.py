@@ -44,7 +44,7 @@ IMPACT_QUANTIFIED = rule(
     good="## Impact\n1,240 checkouts (4.2%) failed over 22 minutes.",
 )
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an unclosed comment runs to the end
 _SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?]+(?=\s|$)")
 _NUMBER = re.compile(r"\d")
 
@@ -110,4 +110,4 @@ def sentence_count(text: str) -> int:
         return 0
     ends = _SENTENCE_END.findall(text)
     trailing = 0 if re.search(r"[.!?]\s*$", text) else 1
-    return len(ends) + trailing
+    return max(1, len(ends) + trailing)
