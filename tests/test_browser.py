@@ -620,3 +620,22 @@ def test_no_javascript_errors_while_loading_and_searching(driver, base_url, by_i
     wait(driver).until(lambda d: result_summary(d) is not None or page_errors(d))
     errors = browser_errors(driver, base_url)
     assert not errors, "\n".join(f"{e['source']}: {e['message']}" for e in errors)
+
+
+def test_metrics_page_renders_the_charts(driver: WebDriver, base_url: str) -> None:
+    open_page(driver, base_url + "/metrics/")
+    charts = wait(driver).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "figure.pmkb-chart svg[role='img']")
+    )
+    assert len(charts) == 4
+    for chart in charts:
+        size = chart.size
+        assert size["width"] > 300 and size["height"] > 100, size
+        assert chart.get_attribute("aria-label")
+        assert chart.find_elements(By.CSS_SELECTOR, "path, rect, use")  # bars were drawn
+    # the text is drawn in the page's text colour, so it changes with the scheme
+    label = charts[0].find_element(By.CSS_SELECTOR, "text")
+    light = label.value_of_css_property("fill")
+    driver.execute_script("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    assert label.value_of_css_property("fill") != light
+    driver.execute_script("document.body.setAttribute('data-md-color-scheme', 'default')")

@@ -238,7 +238,8 @@ def test_feed_without_a_site_url_has_uuid_ids_and_relative_links(index: Knowledg
     found = entries(feed)
     ids = [e.findtext(f"{ATOM}id") for e in found]
     assert all(i.startswith("urn:uuid:") for i in ids) and len(set(ids)) == 2
-    assert ids == [e.findtext(f"{ATOM}id") for e in entries(atom_feed(index, url_of, "", "Northwind"))]
+    again = entries(atom_feed(index, url_of, "", "Northwind"))
+    assert ids == [e.findtext(f"{ATOM}id") for e in again]  # stable from build to build
     assert found[0].find(f"{ATOM}link").get("href") == "postmortems/2026/b/"
 
 

@@ -52,6 +52,7 @@ def test_registry_lists_every_documented_rule() -> None:
         "PM401", "PM402", "PM403",
         "PM501", "PM502",
         "PM601", "PM602", "PM603",
+        "PM701", "PM702", "PM703", "PM704",
     }
     assert set(RULES) == expected
     for rule in RULES.values():

@@ -128,3 +128,41 @@ def test_demo_site_builds_strict(site: Path) -> None:
     result = mkdocs_build(site, "--strict")
     assert result.returncode == 0, result.stderr
     assert (site / "site" / "postmortems").is_dir()
+
+
+def test_unknown_id_in_a_reading_list_fails_the_build_with_file_and_line(tmp_path: Path) -> None:
+    reading_list = (
+        "---\ntitle: Start here\nitems:\n  - id: PM-2026-014\n    note: The pool leak.\n"
+        "  - id: PM-2026-999\n    note: Does not exist.\n---\nRead these first.\n"
+    )
+    root = tiny_site(tmp_path, {"a.md": VALID, "reading-lists/start.md": reading_list})
+    result = mkdocs_build(root)
+    assert result.returncode != 0
+    assert "postmortems/reading-lists/start.md:6:" in result.stderr
+    assert "PM703" in result.stderr and "PM-2026-999" in result.stderr
+
+
+def test_demo_site_has_pages_and_exports_for_follow_through(site: Path) -> None:
+    import csv
+    import json
+    import xml.etree.ElementTree as ET
+
+    result = mkdocs_build(site, "--strict")
+    assert result.returncode == 0, result.stderr
+    out = site / "site"
+    items = list(csv.DictReader((out / "action-items.csv").open(encoding="utf-8", newline="")))
+    assert {"open", "in-progress", "done"} <= {row["status"] for row in items}
+    actions = (out / "action-items" / "index.html").read_text()
+    assert "days overdue" in actions
+    data = json.loads((out / "postmortems.json").read_text())
+    assert data["count"] == len(list((site / "postmortems").glob("20*/*.md")))
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 20
+    schema = json.loads((out / "schema" / "postmortem.schema.json").read_text())
+    assert schema["properties"]["severity"]["enum"] == ["SEV1", "SEV2", "SEV3", "SEV4"]
+    metrics = (out / "metrics" / "index.html").read_text()
+    assert metrics.count('<svg role="img"') == 4
+    lists = (out / "reading-lists" / "index.html").read_text()
+    assert "Start here" in lists or "on-call" in lists.lower()
+    member = next(out.glob("postmortems/2025/2025-01-14-*/index.html")).read_text()
+    assert "Reading list:" in member and "of 5)" in member

@@ -13,13 +13,18 @@ from .clock import build_date
 from .diagnostics import Diagnostic
 from .document import Document, read_document
 from .postmortem import Postmortem, read_postmortem
+from .reading_lists import (
+    READING_LISTS_DIR,
+    LoadedReadingList,
+    check_reading_list_ids,
+    load_reading_lists,
+)
 from .rules.front_matter import INVALID_CATALOG
 from .rules.registry import Finding
 from .services import ServiceCatalog, read_catalog
 from .settings import Settings
 from .yaml_reader import ReadProblem
 
-READING_LISTS_DIR = "reading-lists"
 
 
 def is_postmortem_path(relative: str, settings: Settings) -> bool:
@@ -36,6 +41,15 @@ def is_postmortem_path(relative: str, settings: Settings) -> bool:
     if path.parts[0] == READING_LISTS_DIR:
         return False
     return not any(path.match(pattern) for pattern in settings.pages)
+
+
+def _is_reading_list(relative: str) -> bool:
+    path = PurePosixPath(relative)
+    return (
+        path.parts[0] == READING_LISTS_DIR
+        and path.suffix.lower() == ".md"
+        and not path.name.startswith(("_", "."))
+    )
 
 
 class ParseCache:
@@ -62,6 +76,7 @@ class CheckResult:
     """Every postmortem read, valid or not, sorted by path."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     catalog: ServiceCatalog | None = None
+    reading_lists: list[LoadedReadingList] = field(default_factory=list)
     files_checked: int = 0
 
     @property
@@ -129,11 +144,15 @@ class KnowledgeBase:
                 if not root.is_relative_to(self.docs_dir.resolve()):
                     selected.update(p for p in path.rglob("*.md") if p.is_file())
             elif self._inside_docs(path):
-                if is_postmortem_path(self.relative(path), self.settings):
+                relative = self.relative(path)
+                if is_postmortem_path(relative, self.settings) or _is_reading_list(relative):
                     selected.add(path)
             else:
                 selected.add(path)
         return sorted(selected)
+
+    def _is_reading_list_file(self, path: Path) -> bool:
+        return self._inside_docs(path) and _is_reading_list(self.relative(path))
 
     def _inside_docs(self, path: Path) -> bool:
         return path.resolve().is_relative_to(self._docs_root)
@@ -151,7 +170,7 @@ class KnowledgeBase:
         if report_on is None:
             reported = set(files)
         else:
-            reported = set(report_on)
+            reported = {p for p in report_on if not self._is_reading_list_file(p)}
             files = sorted(set(files) | reported)
         result = CheckResult(catalog=self._catalog())
         if result.catalog is not None and report_on is None:
@@ -169,8 +188,28 @@ class KnowledgeBase:
         result.diagnostics += [
             d for d in check_across(result.postmortems, self.settings) if d.path in shown
         ]
+        result.diagnostics += self._reading_list_diagnostics(result, report_on)
         result.diagnostics.sort()
         return result
+
+    def _reading_list_diagnostics(
+        self, result: CheckResult, report_on: list[Path] | None
+    ) -> list[Diagnostic]:
+        """Read the reading lists; check them when reporting on all files or on them."""
+        lists, findings = load_reading_lists(self.docs_dir, self.display)
+        result.reading_lists = lists
+        known = {p.meta.id for p in result.postmortems if p.meta.id}
+        findings += check_reading_list_ids(lists, known)
+        shown = None if report_on is None else {self.display(path) for path in report_on}
+        diagnostics = []
+        for path, finding in findings:
+            if shown is None or path in shown:
+                diagnostics += to_diagnostics(path, [finding], self.settings)
+        if shown is not None:
+            result.files_checked += sum(1 for loaded in lists if loaded.path in shown)
+        else:
+            result.files_checked += len(lists)
+        return diagnostics
 
     def _read(self, path: Path) -> Postmortem:
         display = self.display(path)

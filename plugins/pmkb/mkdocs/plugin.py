@@ -17,6 +17,7 @@ from ..core.charts import all_charts
 from ..core.clock import build_date
 from ..core.follow_through import follow_through
 from ..core.metrics import compute_metrics
+from ..core.reading_lists import LoadedReadingList, positions_in_lists
 from ..core.crosslinks import id_regex, link_incident_ids
 from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
 from ..core.index import KnowledgeIndex, build_index
@@ -26,7 +27,8 @@ from .layout import place_postmortems
 from .render import Links, Renderer
 from .sanitize import sanitize_body
 from .search import run_pagefind
-from .views import HOME_URI, View, build_views, default_nav
+from .exports import write_exports
+from .views import HOME_URI, READING_LISTS_URI, View, build_views, default_nav
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -62,6 +64,8 @@ class PostmortemsPlugin(BasePlugin):
         self.index: KnowledgeIndex = build_index([], self.settings)
         self.renderer: Renderer | None = None
         self.id_regex = id_regex(self.settings.id_pattern)
+        self.reading_lists: dict[str, LoadedReadingList] = {}
+        self.memberships: dict[str, list[tuple[LoadedReadingList, int]]] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it
@@ -110,6 +114,14 @@ class PostmortemsPlugin(BasePlugin):
         tracking = follow_through(self.index, self.settings, build_date())
         metrics = compute_metrics(self.index, tracking)
         views = build_views(self.index, tracking, metrics, all_charts(metrics))
+        self.reading_lists = {
+            loaded.rel_path: loaded for loaded in self.result.reading_lists if loaded.model
+        }
+        self.memberships = positions_in_lists(self.reading_lists.values())
+        views.append(
+            View(READING_LISTS_URI, "Reading lists", "reading_lists.html",
+                 {"reading_lists": list(self.reading_lists.values())})
+        )
         self.views = {view.src_uri: view for view in views}
         if files.get_file_from_path(HOME_URI) is None:
             self.views[HOME_URI] = View(HOME_URI, config.site_name, "home.html", {})
@@ -165,6 +177,11 @@ class PostmortemsPlugin(BasePlugin):
             return self._render(view.template, links=links, **view.context, **home)
         if page.file.src_uri in self.by_path:
             return sanitize_body(content)
+        reading_list = self.reading_lists.get(page.file.src_uri)
+        if reading_list is not None:
+            return sanitize_body(content) + self._render(
+                "reading_list.html", links=links, index=self.index, reading_list=reading_list
+            )
         if page.is_homepage:
             return content + self._render(
                 "home.html", links=links, index=self.index, recent=HOME_RECENT
@@ -177,7 +194,13 @@ class PostmortemsPlugin(BasePlugin):
             links = Links(page.url, self.urls, self.index)
             context["pmkb_postmortem"] = True
             context["pmkb_header"] = Markup(
-                self._render("postmortem_header.html", links=links, postmortem=postmortem)
+                self._render(
+                    "postmortem_header.html",
+                    links=links,
+                    postmortem=postmortem,
+                    index=self.index,
+                    memberships=self.memberships.get(postmortem.meta.id or "", []),
+                )
             )
             context["pmkb_footer"] = Markup(
                 self._render(
@@ -195,5 +218,13 @@ class PostmortemsPlugin(BasePlugin):
         return self.renderer.render(template, **context)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        write_exports(
+            Path(config.site_dir),
+            self.index,
+            self.settings,
+            url_of=lambda p: self.urls[p.rel_path],
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+        )
         if self.config["search"]:
             run_pagefind(Path(config.site_dir))

@@ -28,6 +28,7 @@ KINDS = {
 CATALOG_URI = "incidents/index.md"
 ACTION_ITEMS_URI = "action-items/index.md"
 METRICS_URI = "metrics/index.md"
+READING_LISTS_URI = "reading-lists/index.md"
 HOME_URI = "index.md"
 
 
@@ -52,6 +53,7 @@ def default_nav() -> list[dict[str, str]]:
         {"Factors": overview_uri("factor")},
         {"Action items": ACTION_ITEMS_URI},
         {"Metrics": METRICS_URI},
+        {"Reading lists": READING_LISTS_URI},
         {"Tags": overview_uri("tag")},
         {"Years": overview_uri("year")},
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import action_items, cross_file, front_matter, language, sections, timeline
+from . import action_items, cross_file, front_matter, language, reading_lists, sections, timeline
 from .registry import RULES, Finding, Rule
 
 FILE_CHECKS = (
