@@ -147,9 +147,10 @@ class PostmortemsPlugin(BasePlugin):
     def on_page_markdown(self, markdown: str, *, page: Page, **_: Any) -> str:
         # Material prints page titles unescaped; every title that reaches a template is
         # escaped here, once.
-        view = self.views.get(page.file.src_uri)
-        postmortem = self.by_path.get(page.file.src_uri)
-        if view is not None or postmortem is not None:
+        src = page.file.src_uri
+        view = self.views.get(src)
+        postmortem = self.by_path.get(src)
+        if view is not None or postmortem is not None or src in self.reading_lists:
             # These pages have no section nav of their own; give the content the width.
             page.meta.setdefault("hide", ["navigation"])
         if view is not None:
