@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -9,7 +12,29 @@ import click
 
 from .core.corpus import KnowledgeBase
 from .core.diagnostics import FORMATS, render
-from .site_config import ConfigError, load_site_config
+from .core.exports import postmortem_schema
+from .core.scaffold import ScaffoldError, fill_template, next_free_id, target_path
+from .site_config import ConfigError, SiteConfig, load_site_config
+
+TEMPLATE_NAME = "_template.md"
+SCHEMA_PATH = "_schema/postmortem.schema.json"
+"""Inside the docs directory; names starting with `_` are never published or checked."""
+
+CONFIG_OPTION = click.option(
+    "--config", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"), show_default=True, help="The MkDocs config to read settings from.",
+)
+
+
+def _site(config_file: Path) -> SiteConfig:
+    """The site's config, or a usage error (exit 2) that says what is wrong."""
+    if not config_file.is_file():
+        raise click.UsageError(f"no {config_file} here; run in the site's directory or pass --config")
+    try:
+        return load_site_config(config_file)
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,23 +49,121 @@ def main() -> None:
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
     help="text for people, github for workflow annotations, json for tools.",
 )
-@click.option(
-    "--config", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"), show_default=True, help="The MkDocs config to read settings from.",
-)
+@CONFIG_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (like mkdocs build --strict).")
 def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict: bool) -> None:
     """Validate postmortems (default: all of the knowledge base). Exit 1 on errors."""
-    if not config_file.is_file():
-        raise click.UsageError(f"no {config_file} here; run in the site's directory or pass --config")
-    try:
-        site = load_site_config(config_file)
-    except ConfigError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
+    site = _site(config_file)
     knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
     click.echo(render(result.diagnostics, output_format, result.files_checked))
     failed = result.errors or (strict and result.warnings)
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("title")
+@click.option("--severity", "-s", required=True, help="A level of the configured scale, e.g. SEV2.")
+@click.option("--service", "services", multiple=True, required=True,
+              help="An affected service (repeat for several).")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the incident started (YYYY-MM-DD); default today.")
+@click.option("--author", "authors", multiple=True,
+              help="Who writes it (repeat for several); default: git config user.name.")
+@CONFIG_OPTION
+def new(
+    title: str,
+    severity: str,
+    services: tuple[str, ...],
+    day: dt.datetime | None,
+    authors: tuple[str, ...],
+    config_file: Path,
+) -> None:
+    """Start a postmortem from the template with the next free ID. Never overwrites."""
+    site = _site(config_file)
+    settings = site.settings
+    if severity not in settings.severities:
+        raise click.BadParameter(
+            f"unknown severity {severity!r}; use one of: {', '.join(settings.severities)}",
+            param_hint="--severity",
+        )
+    knowledge_base = KnowledgeBase(site.docs_dir, settings)
+    result = knowledge_base.check()
+    catalog = result.catalog
+    if catalog is not None and catalog.services:
+        unknown = [s for s in services if s not in catalog.services]
+        if unknown:
+            hints = [f"`{s}` (did you mean `{catalog.suggest(s)}`?)" if catalog.suggest(s)
+                     else f"`{s}`" for s in unknown]
+            raise click.BadParameter(
+                f"unknown service(s) {', '.join(hints)}; services in {catalog.path}: "
+                f"{', '.join(sorted(catalog.services))}",
+                param_hint="--service",
+            )
+    authors = authors or tuple(filter(None, [_git_user_name()]))
+    if not authors:
+        raise click.UsageError("no author: pass --author \"Your Name\" (or set git user.name)")
+    template = site.docs_dir / TEMPLATE_NAME
+    if not template.is_file():
+        raise click.UsageError(f"no template at {template}; pmkb new copies it")
+    when = (day or dt.datetime.now()).date()
+    existing = [p.meta.id for p in result.postmortems if p.meta.id]
+    try:
+        incident_id = next_free_id(existing, when.year, settings.id_pattern)
+        text = fill_template(
+            template.read_text(encoding="utf-8"),
+            incident_id=incident_id, title=title, day=when, severity=severity,
+            services=list(services), authors=list(authors),
+        )
+    except ScaffoldError as exc:
+        raise click.UsageError(str(exc)) from exc
+    target = target_path(site.docs_dir, when, title)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(text)
+    except FileExistsError:
+        click.echo(f"{target} already exists; pmkb new never overwrites. Pick another title.",
+                   err=True)
+        sys.exit(1)
+    click.echo(str(target))
+    click.echo(f"{incident_id} created as a draft. Fill it in, then run `pmkb check {target}`.",
+               err=True)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"Where to write it; default <docs_dir>/{SCHEMA_PATH}.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Do not write; exit 1 if the file is missing or stale.")
+@CONFIG_OPTION
+def schema(output: Path | None, check_only: bool, config_file: Path) -> None:
+    """Write the JSON Schema of the front-matter (for editors and tools)."""
+    site = _site(config_file)
+    knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
+    catalog = knowledge_base.check(report_on=[]).catalog
+    target = output or site.docs_dir / SCHEMA_PATH
+    text = json.dumps(
+        postmortem_schema(site.settings, catalog=catalog), indent=2, ensure_ascii=False
+    ) + "\n"
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if check_only:
+        if current != text:
+            click.echo(f"{target} is {'stale' if current else 'missing'}; run `pmkb schema`",
+                       err=True)
+            sys.exit(1)
+        click.echo(f"{target} is up to date")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(str(target))
+
+
+def _git_user_name() -> str | None:
+    try:
+        result = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                                timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() or None

@@ -40,7 +40,7 @@ class DraftPolicy(BaseModel):
     """Publish drafts on the site (with a draft banner). False leaves them out of the build."""
     relaxed_rules: list[str] = Field(
         default_factory=lambda: [
-            "PM201", "PM202", "PM203", "PM204", "PM301", "PM302", "PM401", "PM402",
+            "PM116", "PM201", "PM202", "PM203", "PM204", "PM301", "PM302", "PM401", "PM402",
         ]
     )
     """Rule codes (or prefixes such as `PM2`) that are not checked on drafts."""
