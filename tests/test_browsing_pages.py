@@ -171,3 +171,13 @@ def test_user_values_are_escaped_in_every_generated_page(tmp_path: Path) -> None
         assert parser.found == [], f"{html_file.relative_to(root)}: {parser.found}"
     shown = page(root / "site", "postmortems/hostile")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown  # the title is shown, as text
+
+
+def test_rule_reference_documents_every_rule_with_examples(built: Path) -> None:
+    from pmkb.core.rules import RULES
+
+    html = page(built, "rules")
+    for code, rule in RULES.items():
+        entry = html.split(f'<h3 id="{code.lower()}">')[1].split("</section>")[0]
+        assert rule.name in entry and "Why it matters." in entry
+        assert 'pmkb-example--bad' in entry and 'pmkb-example--good' in entry

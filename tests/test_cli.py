@@ -130,3 +130,18 @@ def test_demo_content_is_clean() -> None:
     root = Path(__file__).resolve().parent.parent
     result = pmkb(root, "check")
     assert result.returncode == 0, result.stdout
+
+
+def test_every_diagnostic_points_at_its_rule(repo: Path) -> None:
+    (repo / BROKEN_PATH).write_text(BROKEN)
+    text = pmkb(repo, "check").stdout.splitlines()[0]
+    assert text.endswith("(see `pmkb rule PM309`)")
+    config = (repo / "mkdocs.yml").read_text()
+    (repo / "mkdocs.yml").write_text("site_url: https://kb.example.com/\n" + config)
+    text = pmkb(repo, "check").stdout.splitlines()[0]
+    assert text.endswith("(see https://kb.example.com/rules/#pm309)")
+    explained = pmkb(repo, "rule", "pm309")
+    assert explained.returncode == 0
+    assert "Why it matters: Vague actions cannot be finished" in explained.stdout
+    assert "Bad:\n    | Improve monitoring |" in explained.stdout
+    assert pmkb(repo, "rule", "PM999").returncode == 2

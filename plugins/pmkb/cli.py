@@ -13,6 +13,7 @@ import click
 from .core.corpus import KnowledgeBase
 from .core.diagnostics import FORMATS, render
 from .core.exports import postmortem_schema
+from .core.rules import RULES
 from .core.scaffold import ScaffoldError, fill_template, next_free_id, target_path
 from .site_config import ConfigError, SiteConfig, load_site_config
 
@@ -57,7 +58,7 @@ def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict
     knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
-    click.echo(render(result.diagnostics, output_format, result.files_checked))
+    click.echo(render(result.diagnostics, output_format, result.files_checked, site.rules_url))
     failed = result.errors or (strict and result.warnings)
     sys.exit(1 if failed else 0)
 
@@ -158,6 +159,24 @@ def schema(output: Path | None, check_only: bool, config_file: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(str(target))
+
+
+@main.command()
+@click.argument("code", required=False)
+def rule(code: str | None) -> None:
+    """Explain a rule (e.g. `pmkb rule PM309`), or list them all."""
+    if code is None:
+        for entry in sorted(RULES.values(), key=lambda r: r.code):
+            click.echo(f"{entry.code}  {entry.level:<7}  {entry.name}: {entry.summary}")
+        return
+    entry = RULES.get(code.upper())
+    if entry is None:
+        raise click.BadParameter(f"no rule {code}; `pmkb rule` lists them", param_hint="CODE")
+    click.echo(f"{entry.code} {entry.name} (default: {entry.level})\n")
+    click.echo(f"What it checks: {entry.summary}\nWhy it matters: {entry.why}")
+    for label, example in (("Bad", entry.bad), ("Good", entry.good)):
+        if example:
+            click.echo(f"\n{label}:\n" + "\n".join(f"    {line}" for line in example.split("\n")))
 
 
 def _git_user_name() -> str | None:

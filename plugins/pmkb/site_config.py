@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from .core.settings import Settings
 
 PLUGIN_NAME = "postmortems"
+RULES_PAGE = "rules/"
+"""Where the generated rule reference is published."""
 
 
 class ConfigError(Exception):
@@ -27,6 +29,12 @@ class SiteConfig:
     config_file: Path
     docs_dir: Path
     settings: Settings
+    site_url: str = ""
+
+    @property
+    def rules_url(self) -> str | None:
+        """The published rule reference, when the site's URL is known."""
+        return f"{self.site_url.rstrip('/')}/{RULES_PAGE}" if self.site_url else None
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -52,7 +60,8 @@ def load_site_config(config_file: Path) -> SiteConfig:
         raise ConfigError(f"{config_file}: expected a mapping of settings")
     docs_dir = config_file.parent / str(data.get("docs_dir") or "docs")
     options = plugin_options(data.get("plugins"))
-    return SiteConfig(config_file, docs_dir, settings_from_options(options, str(config_file)))
+    settings = settings_from_options(options, str(config_file))
+    return SiteConfig(config_file, docs_dir, settings, str(data.get("site_url") or ""))
 
 
 def plugin_options(plugins: Any) -> dict[str, Any]:

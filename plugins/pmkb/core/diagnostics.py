@@ -33,16 +33,39 @@ class Diagnostic:
         suffix = " [warning]" if self.level == "warning" else ""
         return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}{suffix}"
 
+    def explained(self, rules_url: str | None) -> str:
+        """The one-line form, ending with where the rule is documented."""
+        return f"{self} ({rule_pointer(self.code, rules_url)})"
 
-def render(diagnostics: Iterable[Diagnostic], output_format: str, files_checked: int) -> str:
-    """All diagnostics, sorted, in one of FORMATS."""
+
+def rule_pointer(code: str, rules_url: str | None) -> str:
+    """The rule's entry in the site's rule reference, or the command that prints it."""
+    if rules_url:
+        return f"see {rules_url}#{code.lower()}"
+    return f"see `pmkb rule {code}`"
+
+
+def render(
+    diagnostics: Iterable[Diagnostic],
+    output_format: str,
+    files_checked: int,
+    rules_url: str | None = None,
+) -> str:
+    """All diagnostics, sorted, in one of FORMATS. `rules_url` is the rule reference page."""
     ordered = sorted(diagnostics)
     if output_format == "json":
-        return json.dumps([asdict(d) | {"rule": d.rule_name} for d in ordered], indent=2)
+        return json.dumps(
+            [
+                asdict(d) | {"rule": d.rule_name, "docs": rule_pointer(d.code, rules_url)[4:]}
+                for d in ordered
+            ],
+            indent=2,
+        )
     if output_format == "github":
-        lines = [github_annotation(d) for d in ordered]
+        lines = [github_annotation(d, rules_url) for d in ordered]
         return "\n".join([*lines, summary(ordered, files_checked)])
-    return "\n".join([*(str(d) for d in ordered), summary(ordered, files_checked)])
+    lines = [d.explained(rules_url) for d in ordered]
+    return "\n".join([*lines, summary(ordered, files_checked)])
 
 
 def summary(diagnostics: list[Diagnostic], files_checked: int) -> str:
@@ -62,7 +85,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
-def github_annotation(diagnostic: Diagnostic) -> str:
+def github_annotation(diagnostic: Diagnostic, rules_url: str | None = None) -> str:
     """A GitHub Actions workflow command that annotates the file and line."""
     properties = ",".join(
         f"{key}={_escape_property(str(value))}"
@@ -73,7 +96,8 @@ def github_annotation(diagnostic: Diagnostic) -> str:
             ("title", f"{diagnostic.code} {diagnostic.rule_name}".strip()),
         )
     )
-    return f"::{diagnostic.level} {properties}::{_escape_data(diagnostic.message)}"
+    message = f"{diagnostic.message} ({rule_pointer(diagnostic.code, rules_url)})"
+    return f"::{diagnostic.level} {properties}::{_escape_data(message)}"
 
 
 def _escape_data(value: str) -> str:

@@ -18,17 +18,19 @@ from ..core.clock import build_date
 from ..core.follow_through import follow_through
 from ..core.metrics import compute_metrics
 from ..core.reading_lists import LoadedReadingList, positions_in_lists
+from ..core.checker import rule_level
+from ..core.rules import RULES
 from ..core.crosslinks import id_regex, link_incident_ids
 from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
 from ..core.index import KnowledgeIndex, build_index
 from ..core.settings import Settings
-from ..site_config import ConfigError, settings_from_options
+from ..site_config import RULES_PAGE, ConfigError, settings_from_options
 from .layout import place_postmortems
 from .render import Links, Renderer
 from .sanitize import sanitize_body
 from .search import run_pagefind
 from .exports import write_exports
-from .views import HOME_URI, READING_LISTS_URI, View, build_views, default_nav
+from .views import HOME_URI, READING_LISTS_URI, View, build_views, default_nav, rules_view
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -65,6 +67,7 @@ class PostmortemsPlugin(BasePlugin):
         self.renderer: Renderer | None = None
         self.id_regex = id_regex(self.settings.id_pattern)
         self.reading_lists: dict[str, LoadedReadingList] = {}
+        self.rules_url: str | None = None
         self.memberships: dict[str, list[tuple[LoadedReadingList, int]]] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -83,6 +86,9 @@ class PostmortemsPlugin(BasePlugin):
         except ConfigError as exc:
             raise PluginError(str(exc)) from exc
         self.id_regex = id_regex(self.settings.id_pattern)
+        self.rules_url = (
+            f"{config.site_url.rstrip('/')}/{RULES_PAGE}" if config.site_url else None
+        )
         if config.nav is None:
             # MkDocs' automatic nav would list every postmortem, and render that whole list
             # into every page: the build grows with the square of the page count.
@@ -118,6 +124,7 @@ class PostmortemsPlugin(BasePlugin):
             loaded.rel_path: loaded for loaded in self.result.reading_lists if loaded.model
         }
         self.memberships = positions_in_lists(self.reading_lists.values())
+        views.append(rules_view({code: rule_level(code, self.settings) for code in RULES}))
         views.append(
             View(READING_LISTS_URI, "Reading lists", "reading_lists.html",
                  {"reading_lists": list(self.reading_lists.values())})
@@ -136,7 +143,8 @@ class PostmortemsPlugin(BasePlugin):
 
     def _report(self, result: CheckResult) -> None:
         for diagnostic in result.diagnostics:
-            (log.error if diagnostic.level == "error" else log.warning)(str(diagnostic))
+            line = diagnostic.explained(self.rules_url)
+            (log.error if diagnostic.level == "error" else log.warning)(line)
         errors = len(result.errors)
         if errors and self.command != "serve":
             raise PluginError(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..core.index import slugify
+from ..core.rules import RULES
 
 if TYPE_CHECKING:
     from ..core.charts import Chart
@@ -29,6 +30,16 @@ CATALOG_URI = "incidents/index.md"
 ACTION_ITEMS_URI = "action-items/index.md"
 METRICS_URI = "metrics/index.md"
 READING_LISTS_URI = "reading-lists/index.md"
+RULES_URI = "rules/index.md"
+RULE_FAMILIES = [
+    ("PM1", "Front-matter"),
+    ("PM2", "Sections"),
+    ("PM3", "Action items"),
+    ("PM4", "Timeline"),
+    ("PM5", "Blameless language"),
+    ("PM6", "Across files"),
+    ("PM7", "Reading lists"),
+]
 HOME_URI = "index.md"
 
 
@@ -43,6 +54,18 @@ class View:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+def rules_view(levels: dict[str, str]) -> View:
+    """The rule reference, generated from the rule registry."""
+    return View(
+        RULES_URI, "Rule reference", "rules.html",
+        {
+            "rules": sorted(RULES.values(), key=lambda rule: rule.code),
+            "levels": levels,
+            "families": RULE_FAMILIES,
+        },
+    )
+
+
 def default_nav() -> list[dict[str, str]]:
     """The nav when mkdocs.yml has none: the way in is the catalog and the indexes."""
     return [
@@ -54,6 +77,7 @@ def default_nav() -> list[dict[str, str]]:
         {"Action items": ACTION_ITEMS_URI},
         {"Metrics": METRICS_URI},
         {"Reading lists": READING_LISTS_URI},
+        {"Rules": RULES_URI},
         {"Tags": overview_uri("tag")},
         {"Years": overview_uri("year")},
     ]

@@ -20,6 +20,11 @@ NO_ACTION_ITEMS = rule(
     "PM301", "action-items-present", "error",
     "A final postmortem has at least one action item.",
     "A postmortem without follow-through is a report, not a process.",
+    bad="status: final\n...\n## Action Items\n| Action | Owner | Priority | Due | Status | Ticket |\n"
+    "|---|---|---|---|---|---|",
+    good="status: final\n...\n## Action Items\n| Action | Owner | Priority | Due | Status | Ticket |\n"
+    "|---|---|---|---|---|---|\n| Alert at 80% pool usage on payments-db | Sarah Chen | P1 | "
+    "2026-07-01 | Open | NW-1432 |",
 )
 ACTION_TABLE = rule(
     "PM302", "action-items-table", "error",
@@ -55,6 +60,8 @@ DUE_AFTER_INCIDENT = rule(
     "PM306", "due-after-incident", "error",
     "Each due date is after the incident date.",
     "A due date before the incident is a typo that hides the item from the overdue list.",
+    bad="date: 2026-06-20\n...\n| Add pool alert on payments-db | Sarah Chen | P1 | 2025-07-01 | Open | NW-1 |",
+    good="date: 2026-06-20\n...\n| Add pool alert on payments-db | Sarah Chen | P1 | 2026-07-01 | Open | NW-1 |",
 )
 KNOWN_ITEM_STATUS = rule(
     "PM307", "known-item-status", "error",
@@ -67,6 +74,8 @@ TICKET_REQUIRED = rule(
     "PM308", "ticket-required", "error",
     "Action items of the configured priorities (default P0, P1) link a ticket.",
     "Urgent work that lives only in a postmortem gets forgotten; the ticket is where it is tracked.",
+    bad="| Fail over payments-db automatically | dba-team | P1 | 2026-07-01 | Open | |",
+    good="| Fail over payments-db automatically | dba-team | P1 | 2026-07-01 | Open | NW-1433 |",
 )
 VAGUE_ACTION = rule(
     "PM309", "specific-action", "error",
@@ -79,11 +88,17 @@ TOO_MANY_ITEMS = rule(
     "PM310", "action-item-count", "warning",
     "A postmortem has no more action items than the configured maximum (default 10).",
     "A long list dilutes attention; pick the items that change the most.",
+    bad="(14 action items, half of them P3 clean-ups)",
+    good="(the 5 items that remove the conditions behind the incident; the rest go to the "
+    "team backlog)",
 )
 OVERDUE_ITEM = rule(
     "PM311", "overdue-action-item", "off",
     "An open action item is past its due date (as of the build date). Off by default.",
     "Turn it on to nag; it is off because builds must not start failing as time passes.",
+    bad="| Add pool alert on payments-db | Sarah Chen | P1 | 2026-07-01 | Open | NW-1 |  "
+    "(built on 2026-09-01)",
+    good="| Add pool alert on payments-db | Sarah Chen | P1 | 2026-07-01 | Done | NW-1 |",
 )
 
 _OWNER_SEPARATORS = re.compile(r",|;|&|/|\+|\band\b|\bor\b", re.IGNORECASE)

@@ -15,6 +15,8 @@ DUPLICATE_ID = rule(
     "PM601", "unique-id", "error",
     "No two postmortems share an `id`.",
     "An ID must name one incident, or links and citations point at the wrong one.",
+    bad="# 2026/a.md\nid: PM-2026-014\n# 2026/b.md\nid: PM-2026-014",
+    good="# 2026/a.md\nid: PM-2026-014\n# 2026/b.md\nid: PM-2026-015",
 )
 UNKNOWN_RELATED = rule(
     "PM602", "related-exists", "error",
@@ -27,6 +29,8 @@ SELF_RELATED = rule(
     "PM603", "related-not-self", "error",
     "A postmortem does not list its own ID in `related`.",
     "A self-link adds nothing and inflates the recurrence metric.",
+    bad="id: PM-2026-014\nrelated: [PM-2026-014, PM-2025-101]",
+    good="id: PM-2026-014\nrelated: [PM-2025-101]",
 )
 
 

@@ -18,6 +18,8 @@ UNREADABLE = rule(
     "PM100", "readable-file", "error",
     "The file is UTF-8 text of a sensible size.",
     "A file the site cannot read is a postmortem nobody can learn from.",
+    bad="(a file saved as UTF-16 or Windows-1252, or a binary file named .md)",
+    good="(the same text saved as UTF-8; most editors offer \"Save with encoding\")",
 )
 NO_FRONT_MATTER = rule(
     "PM101", "front-matter-present", "error",
@@ -114,11 +116,15 @@ DUPLICATE_KEY = rule(
     "PM114", "unique-keys", "error",
     "No key appears twice in the front-matter.",
     "YAML keeps only the last of two equal keys; the first is silently lost.",
+    bad="severity: SEV2\n...\nseverity: SEV1",
+    good="severity: SEV1",
 )
 YAML_ALIAS = rule(
     "PM115", "no-yaml-aliases", "error",
     "The front-matter uses no YAML anchors and aliases (`&a`, `*a`).",
     "Aliases make front-matter hard to read and allow exponential-size documents.",
+    bad="authors: &team [Sarah Chen, Marcus Okafor]\nincident_commander: *team",
+    good="authors: [Sarah Chen, Marcus Okafor]\nincident_commander: Sarah Chen",
 )
 NO_FACTORS = rule(
     "PM116", "contributing-factors-listed", "error",
