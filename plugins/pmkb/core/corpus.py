@@ -56,14 +56,18 @@ class ParseCache:
     """Documents by content hash, so a rebuild re-parses only the files that changed."""
 
     def __init__(self) -> None:
-        self._documents: dict[tuple[str, str], Document] = {}
+        self._documents: dict[str, tuple[str, Document]] = {}
+        self.parsed = 0
+        """How many reads were parsed (not served from the cache), for reporting."""
 
     def read(self, display_path: str, raw: bytes) -> Document:
-        key = (display_path, hashlib.blake2b(raw, digest_size=16).hexdigest())
-        document = self._documents.get(key)
-        if document is None:
-            document = read_document(display_path, raw)
-            self._documents[key] = document
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        cached = self._documents.get(display_path)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        document = read_document(display_path, raw)
+        self._documents[display_path] = (digest, document)  # one entry per path: no growth
+        self.parsed += 1
         return document
 
     def __len__(self) -> int:
@@ -78,6 +82,8 @@ class CheckResult:
     catalog: ServiceCatalog | None = None
     reading_lists: list[LoadedReadingList] = field(default_factory=list)
     files_checked: int = 0
+    parsed: int = 0
+    """Postmortems parsed in this check; the others came unchanged from the cache."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -166,6 +172,7 @@ class KnowledgeBase:
         uniqueness are only known from all files.
         """
         today = today or build_date()
+        parsed_before = self.cache.parsed
         files = self.postmortem_files()
         if report_on is None:
             reported = set(files)
@@ -190,6 +197,7 @@ class KnowledgeBase:
         ]
         result.diagnostics += self._reading_list_diagnostics(result, report_on)
         result.diagnostics.sort()
+        result.parsed = self.cache.parsed - parsed_before
         return result
 
     def _reading_list_diagnostics(

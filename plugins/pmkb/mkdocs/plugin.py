@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -93,6 +94,7 @@ class PostmortemsPlugin(BasePlugin):
             # MkDocs' automatic nav would list every postmortem, and render that whole list
             # into every page: the build grows with the square of the page count.
             config.nav = default_nav()
+            config.validation.nav.omitted_files = logging.DEBUG  # by design, see above
         custom_dir = config.theme.custom_dir
         self.renderer = Renderer(self.settings, Path(custom_dir) if custom_dir else None)
         return config
@@ -105,6 +107,11 @@ class PostmortemsPlugin(BasePlugin):
             Path(config.docs_dir), self.settings, display_root=config_dir, cache=self.cache
         )
         self.result = knowledge_base.check()
+        count = len(self.result.postmortems)
+        log.info(
+            "Checked %d postmortems: %d parsed, %d unchanged since the last build",
+            count, self.result.parsed, count - self.result.parsed,
+        )
         self._report(self.result)
         self.index = build_index(self.result.postmortems, self.settings, self.result.catalog)
         self.by_path = {p.rel_path: p for p in self.index.postmortems}
