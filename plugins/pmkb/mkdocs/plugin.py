@@ -31,7 +31,7 @@ from .render import Links, Renderer
 from .sanitize import sanitize_body
 from .search import run_pagefind
 from .exports import write_exports
-from .views import HOME_URI, READING_LISTS_URI, View, build_views, default_nav, rules_view
+from .views import HOME_URI, View, build_views, default_nav
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -124,17 +124,19 @@ class PostmortemsPlugin(BasePlugin):
             unpublished=unpublished,
             private={self.settings.services_file},
         )
-        tracking = follow_through(self.index, self.settings, build_date())
-        metrics = compute_metrics(self.index, tracking)
-        views = build_views(self.index, tracking, metrics, all_charts(metrics))
         self.reading_lists = {
             loaded.rel_path: loaded for loaded in self.result.reading_lists if loaded.model
         }
         self.memberships = positions_in_lists(self.reading_lists.values())
-        views.append(rules_view({code: rule_level(code, self.settings) for code in RULES}))
-        views.append(
-            View(READING_LISTS_URI, "Reading lists", "reading_lists.html",
-                 {"reading_lists": list(self.reading_lists.values())})
+        tracking = follow_through(self.index, self.settings, build_date())
+        metrics = compute_metrics(self.index, tracking)
+        views = build_views(
+            self.index,
+            tracking,
+            metrics,
+            all_charts(metrics),
+            reading_lists=list(self.reading_lists.values()),
+            levels={code: rule_level(code, self.settings) for code in RULES},
         )
         self.views = {view.src_uri: view for view in views}
         if files.get_file_from_path(HOME_URI) is None:

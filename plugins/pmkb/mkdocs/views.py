@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..core.follow_through import FollowThrough
     from ..core.index import Group, KnowledgeIndex
     from ..core.metrics import Metrics
+    from ..core.reading_lists import LoadedReadingList
 
 KINDS = {
     # kind: (URL segment, page title of the overview, singular label)
@@ -54,7 +55,7 @@ class View:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def rules_view(levels: dict[str, str]) -> View:
+def _rules_view(levels: dict[str, str]) -> View:
     """The rule reference, generated from the rule registry."""
     return View(
         RULES_URI, "Rule reference", "rules.html",
@@ -92,10 +93,19 @@ def overview_uri(kind: str) -> str:
 
 
 def build_views(
-    index: KnowledgeIndex, tracking: FollowThrough, metrics: Metrics, charts: list[Chart]
+    index: KnowledgeIndex,
+    tracking: FollowThrough,
+    metrics: Metrics,
+    charts: list[Chart],
+    *,
+    reading_lists: list[LoadedReadingList],
+    levels: dict[str, str],
 ) -> list[View]:
     """Every generated page of the knowledge base."""
     views = [
+        _rules_view(levels),
+        View(READING_LISTS_URI, "Reading lists", "reading_lists.html",
+             {"reading_lists": reading_lists}),
         View(CATALOG_URI, "Incidents", "catalog.html", {"index": index}),
         View(
             ACTION_ITEMS_URI, "Action items", "action_items.html",
