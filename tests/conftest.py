@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-
 from pmkb.core.corpus import CheckResult, KnowledgeBase
 from pmkb.core.settings import Settings
 
@@ -126,3 +128,11 @@ def site(tmp_path: Path) -> Path:
     if (REPO / "hooks").is_dir():
         shutil.copytree(REPO / "hooks", root / "hooks")
     return root
+
+
+def pmkb(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `pmkb` command as a user would, in `cwd`."""
+    return subprocess.run(
+        [sys.executable, "-m", "pmkb", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "NO_COLOR": "1"}, timeout=120,
+    )

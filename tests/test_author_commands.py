@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from conftest import REPO
-from test_cli import pmkb
+from conftest import REPO, pmkb
 
 
 @pytest.fixture

@@ -382,7 +382,7 @@ def load_all_results(driver: WebDriver, term: str) -> list[str]:
         if len(paths) >= total or not buttons:
             break
         click(driver, buttons[0])
-        wait(driver).until(lambda d: len(d.execute_script(_RESULT_URLS_JS)) > len(paths))
+        wait(driver).until(lambda d: len(d.execute_script(_RESULT_URLS_JS)) > len(paths))  # noqa: B023
     paths = settled_results(driver, term)
     assert len(paths) == total, f"{total} results announced for {term!r}, {len(paths)} listed"
     return list(dict.fromkeys(paths))

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import VALID
 from test_site_build import mkdocs_build, tiny_site
 

@@ -6,9 +6,7 @@ import shlex
 from pathlib import Path
 
 import yaml
-
-from conftest import REPO
-from test_cli import pmkb
+from conftest import REPO, pmkb
 
 README = (REPO / "README.md").read_text()
 

@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import VALID, line_of
-
-
-def pmkb(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pmkb", *args], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, "NO_COLOR": "1"}, timeout=60,
-    )
+from conftest import VALID, line_of, pmkb
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
-
 from conftest import REPO, VALID, check_files
+from jsonschema import Draft202012Validator
 from pmkb.core.corpus import KnowledgeBase
 from pmkb.core.exports import (
     CSV_COLUMNS,
@@ -57,7 +56,7 @@ def index(kb_dir: Path) -> KnowledgeIndex:
 
 
 def test_json_lists_the_corpus_newest_first_with_derived_fields(index: KnowledgeIndex) -> None:
-    moment = dt.datetime(2026, 8, 1, 12, 0, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 8, 1, 12, 0, tzinfo=dt.UTC)
     document = json.loads(postmortems_json(index, url_of, generated_at=moment))
     assert document["generated_at"] == "2026-08-01T12:00:00Z"
     assert document["count"] == 2

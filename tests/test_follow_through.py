@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import VALID, check_files
 from pmkb.core.charts import all_charts
 from pmkb.core.follow_through import follow_through

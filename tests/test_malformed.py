@@ -9,10 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import VALID, check_files, line_of
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
-from conftest import VALID, check_files, line_of
 from pmkb.core.checker import check_across, check_postmortem
 from pmkb.core.document import read_document
 from pmkb.core.postmortem import read_postmortem

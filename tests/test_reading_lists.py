@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, VALID, check_files, line_of
 from pmkb.core.checker import to_diagnostics
 from pmkb.core.corpus import KnowledgeBase

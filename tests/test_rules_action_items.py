@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import VALID, check_files, codes, line_of
 from pmkb.core.settings import DraftPolicy, Settings
 

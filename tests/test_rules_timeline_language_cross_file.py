@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import VALID, check_files, codes, line_of
 from pmkb.core.corpus import KnowledgeBase
 from pmkb.core.settings import DraftPolicy, Settings

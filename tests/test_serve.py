@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import VALID
 from test_site_build import tiny_site
 
@@ -80,11 +79,10 @@ def test_edits_revalidate_without_stopping_the_server(server) -> None:
     assert "Checkout errors after payments deploy" in running.get("postmortems/2026/a/")
     path = root / "postmortems" / "2026" / "a.md"
     path.write_text(VALID.replace("severity: SEV2", "severity: SEV7"))
-    assert running.wait_for("Checked 2 postmortems").strip().endswith(
-        "1 parsed, 1 unchanged since the last build"
-    )
     error = running.wait_for("PM108")
     assert "postmortems/2026/a.md:6:1: PM108 unknown severity `SEV7`" in error
+    # only the edited file was parsed again (the plugin, and its cache, survive rebuilds)
+    assert any("Checked 2 postmortems: 1 parsed, 1 unchanged" in line for line in running.log)
     assert running.process.poll() is None  # still serving
 
     path.write_text(VALID.replace("Checkout errors after payments deploy", "Renamed incident"))

@@ -90,7 +90,7 @@ def new(
             param_hint="--severity",
         )
     knowledge_base = KnowledgeBase(site.docs_dir, settings)
-    result = knowledge_base.check()
+    result = knowledge_base.check(report_on=[])  # front-matter only: the IDs and the catalog
     catalog = result.catalog
     if catalog is not None and catalog.services:
         unknown = [s for s in services if s not in catalog.services]
@@ -186,3 +186,65 @@ def _git_user_name() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() or None
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--severity", default=None,
+              help="Severity of every file imported (default: a `Severity: SEV2` or `Sev 2` "
+                   "in the text, else TODO).")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the files here (default: <docs_dir>/<yyyy>/, like pmkb new).")
+@CONFIG_OPTION
+def import_(files: tuple[Path, ...], severity: str | None, out_dir: Path | None,
+            config_file: Path) -> None:
+    """Convert postmortems written in other templates into drafts. Never overwrites.
+
+    Prints each file written and what its author still has to supply; exit 1 if a file
+    could not be imported (the others still are).
+    """
+    from .core.importer import convert, ids_in  # here, so the other commands start fast
+
+    site = _site(config_file)
+    if severity is not None and severity not in site.settings.severities:
+        raise click.BadParameter(
+            f"unknown severity {severity!r}; use one of: {', '.join(site.settings.severities)}",
+            param_hint="--severity",
+        )
+    taken = ids_in(KnowledgeBase(site.docs_dir, site.settings).postmortem_files())
+    failed = False
+    for source in files:
+        try:
+            text = source.read_bytes().decode("utf-8-sig")
+            result = convert(
+                text, source.name, site.settings, severity=severity,
+                next_id=lambda year: next_free_id(taken, year, site.settings.id_pattern),
+            )
+        except (OSError, UnicodeDecodeError, ScaffoldError) as exc:
+            reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc
+            click.echo(f"{source}: not imported: {reason}", err=True)
+            failed = True
+            continue
+        target = (out_dir or site.docs_dir / str(result.year)) / result.file_name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+                handle.write(result.text)
+        except FileExistsError:
+            click.echo(f"{source}: not imported: {target} already exists; pmkb import never "
+                       "overwrites (move it away or pass --out-dir)", err=True)
+            failed = True
+            continue
+        except OSError as exc:
+            click.echo(f"{source}: not imported: cannot write {target}: {exc}", err=True)
+            failed = True
+            continue
+        taken.add(result.id)
+        click.echo(f"{target}: {result.id} (status: draft), imported from {source}")
+        click.echo("  headings: " + ("; ".join(
+            f"{h.original} → {h.section or 'kept as is'}" for h in result.headings) or "none"))
+        click.echo("  still to supply:")
+        for item in result.todo:
+            click.echo(f"  - {item}")
+    sys.exit(1 if failed else 0)

@@ -79,7 +79,7 @@ def incidents_per_quarter(metrics: Metrics) -> Chart:
         counts = [metrics.per_quarter[q].get(severity, 0) for q in metrics.quarters]
         axes.bar(metrics.quarters, counts, bottom=bottoms, label=severity,
                  color=SEVERITY_COLOURS[position % len(SEVERITY_COLOURS)])
-        bottoms = [b + c for b, c in zip(bottoms, counts)]
+        bottoms = [b + c for b, c in zip(bottoms, counts, strict=False)]
     axes.set_ylabel("Incidents")
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.tick_params(axis="x", labelrotation=45)

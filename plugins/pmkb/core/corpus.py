@@ -26,7 +26,6 @@ from .settings import Settings
 from .yaml_reader import ReadProblem
 
 
-
 def is_postmortem_path(relative: str, settings: Settings) -> bool:
     """Whether a file (relative to the docs directory, `/`-separated) is a postmortem.
 
@@ -186,7 +185,8 @@ class KnowledgeBase:
         # flag every service of every postmortem. Its own diagnostics say what is wrong.
         usable = result.catalog if result.catalog and result.catalog.services else None
         for path in files:
-            postmortem = self._read(path)
+            # Files not reported on are read for their front-matter only (IDs, related).
+            postmortem = self._read(path, full=report_on is None or path in reported)
             result.postmortems.append(postmortem)
             if path in reported:
                 result.files_checked += 1
@@ -219,10 +219,13 @@ class KnowledgeBase:
             result.files_checked += len(lists)
         return diagnostics
 
-    def _read(self, path: Path) -> Postmortem:
+    def _read(self, path: Path, full: bool = True) -> Postmortem:
         display = self.display(path)
         try:
-            document = self.cache.read(display, path.read_bytes())
+            raw = path.read_bytes()
+            document = (
+                self.cache.read(display, raw) if full else read_document(display, raw, body=False)
+            )
         except OSError as exc:
             document = Document(path=display)
             reason = exc.strerror or str(exc)

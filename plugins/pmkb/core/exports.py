@@ -105,7 +105,7 @@ def _minutes(delta: dt.timedelta | None) -> int | float | None:
 
 def _iso(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -179,7 +179,7 @@ def atom_feed(
         rel="self", type="application/atom+xml",
     )
     _child(feed, "generator", "pmkb")
-    for postmortem, updated in zip(newest, entry_times):
+    for postmortem, updated in zip(newest, entry_times, strict=False):
         feed.append(_entry(postmortem, updated, url_of, site_url, host, site_name))
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True).decode("utf-8") + "\n"
@@ -226,7 +226,7 @@ def _entry_updated(postmortem: Postmortem) -> dt.datetime:
         moment = dt.datetime.combine(meta.date, dt.time(0, 0))
     if moment is None:
         return build_moment()
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _entry_id(postmortem: Postmortem, site_url: str, host: str | None, site_name: str) -> str:

@@ -108,6 +108,13 @@ class Source:
     section_level: int
     body_text: str
 
+    def text_outside(self, canonical: str) -> str:
+        """The body's lines, except those of the sections that stand for `canonical`."""
+        return "\n".join(
+            line for section in self.sections if section.canonical != canonical
+            for line in section.body if isinstance(line, str)
+        )
+
 
 def canonical_for(title: str, settings: Settings) -> str | None:
     """The canonical section a heading of another template stands for, or None."""
@@ -126,7 +133,8 @@ def read_source(text: str, settings: Settings) -> Source:
     lines = text.split("\n")
     front_matter, body_start = _front_matter(lines)
     body = lines[body_start:]
-    headings = _headings(body, body_start)
+    tokens = markdown.parse("\n".join(body))
+    headings = _headings(tokens, body_start)
     title = _title_heading(headings, settings)
     if title is not None:
         headings.remove(title)
@@ -145,12 +153,31 @@ def read_source(text: str, settings: Settings) -> Source:
             index += 1
             continue
         canonical = canonical_for(heading.plain, settings)
-        if canonical is not None or heading.level <= section_level:
+        # Known headings always start a section; others unless deeper than the one they are in.
+        parent = sections[-1].heading
+        if canonical is not None or heading.level <= (parent.level if parent else section_level):
             sections.append(SourceSection(heading, canonical))
         else:
             sections[-1].body.append(heading)
         index = heading.end
+    closing = _unclosed_fence(tokens, body)
+    if closing:  # the section may move, and text added after it must not land in the code
+        sections[-1].body.append(closing)
     return Source(front_matter, title, sections, section_level, "\n".join(body))
+
+
+def _unclosed_fence(tokens: list[Token], body: list[str]) -> str | None:
+    """The line that closes a code fence left open at the end of the file, if there is one."""
+    fences = [t for t in tokens if t.type == "fence" and t.level == 0 and t.map]
+    if not fences:
+        return None
+    fence = fences[-1]
+    start, end = fence.map  # type: ignore[misc]
+    if any(line.strip() for line in body[end:]):
+        return None
+    closer = re.compile(rf"^ {{0,3}}{re.escape(fence.markup[0])}{{{len(fence.markup)},}}\s*$")
+    closed = end - start >= 2 and closer.match(body[end - 1])
+    return None if closed else fence.markup
 
 
 def _front_matter(lines: list[str]) -> tuple[OriginalFrontMatter | None, int]:
@@ -176,9 +203,8 @@ def _front_matter(lines: list[str]) -> tuple[OriginalFrontMatter | None, int]:
     return original, end + 1
 
 
-def _headings(body: list[str], offset: int) -> list[SourceHeading]:
+def _headings(tokens: list[Token], offset: int) -> list[SourceHeading]:
     """Top-level headings (not in quotes or lists) with their line ranges."""
-    tokens = markdown.parse("\n".join(body))
     found = []
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.level != 0 or not token.map:

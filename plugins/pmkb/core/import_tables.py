@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 TODO = "TODO"
 ACTION_COLUMNS = ("action", "owner", "priority", "due", "status", "ticket")
-ACTION_HEADER = ["| Action | Owner | Priority | Due | Status | Ticket |", "|---|---|---|---|---|---|"]
+ACTION_HEADER = ["| Action | Owner | Priority | Due | Status | Ticket |", "|---" * 6 + "|"]
 TIMELINE_HEADER = ["| Time (UTC) | Event | Source |", "|---|---|---|"]
 
 _EXTRA_COLUMNS = {
@@ -68,11 +68,13 @@ def action_table(rows: list[dict[str, str]]) -> list[str]:
     return ACTION_HEADER + [_row_line(row[key] for key in ACTION_COLUMNS) for row in rows]
 
 
+def has_table(lines: list[str]) -> bool:
+    """Whether some Markdown lines hold a table."""
+    return any(token.type == "table_open" for token in markdown.parse("\n".join(lines)))
+
+
 def timeline_table(lines: list[str]) -> list[str]:
-    """A Timeline table from `HH:MM - event` lines; empty if there are none, or if the
-    section already has a table."""
-    if any(token.type == "table_open" for token in markdown.parse("\n".join(lines))):
-        return []
+    """A Timeline table from `HH:MM - event` lines; empty if there are none."""
     rows = [match for match in map(_TIME_LINE.match, lines) if match]
     if not rows:
         return []
@@ -118,7 +120,9 @@ def _list_items(tokens: list[Token]) -> list[str]:
     return items
 
 
-def _table_row(cells: list[str], columns: dict[str | None, int], settings: Settings) -> dict[str, str]:
+def _table_row(
+    cells: list[str], columns: dict[str | None, int], settings: Settings
+) -> dict[str, str]:
     def cell(key: str) -> str:
         index = columns.get(key)
         text = cells[index] if index is not None and index < len(cells) else ""

@@ -255,7 +255,7 @@ def _duplicate_findings(loaded: LoadedReadingList) -> list[Finding]:
     findings = []
     first: dict[str, tuple[int, int]] = {}
     for number, (item, line, col) in enumerate(
-        zip(loaded.items, loaded.item_lines, loaded.item_columns), start=1
+        zip(loaded.items, loaded.item_lines, loaded.item_columns, strict=False), start=1
     ):
         if item.id in first:
             earlier, earlier_line = first[item.id]
@@ -278,7 +278,7 @@ def check_reading_list_ids(
     known = sorted(known_ids)
     findings: list[tuple[str, Finding]] = []
     for loaded in lists:
-        for item, line, col in zip(loaded.items, loaded.item_lines, loaded.item_columns):
+        for item, line, col in zip(loaded.items, loaded.item_lines, loaded.item_columns, strict=False):
             if item.id in known_ids:
                 continue
             close = difflib.get_close_matches(item.id, known, n=1, cutoff=0.8)

@@ -7,13 +7,12 @@ defaults make a bare `plugins: [postmortems]` useful.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Literal
 
-from .names import normalise_heading, normalise_status
-
-from functools import cached_property
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .names import normalise_heading, normalise_status
 
 Level = Literal["error", "warning", "off"]
 ItemState = Literal["open", "in-progress", "done", "wont-do"]

@@ -15,22 +15,22 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
 from ..core.charts import all_charts
+from ..core.checker import rule_level
 from ..core.clock import build_date
+from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
+from ..core.crosslinks import id_regex, link_incident_ids
 from ..core.follow_through import follow_through
+from ..core.index import KnowledgeIndex, build_index
 from ..core.metrics import compute_metrics
 from ..core.reading_lists import LoadedReadingList, positions_in_lists
-from ..core.checker import rule_level
 from ..core.rules import RULES
-from ..core.crosslinks import id_regex, link_incident_ids
-from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
-from ..core.index import KnowledgeIndex, build_index
 from ..core.settings import Settings
 from ..site_config import RULES_PAGE, ConfigError, settings_from_options
+from .exports import write_exports
 from .layout import place_postmortems
 from .render import Links, Renderer
 from .sanitize import sanitize_body
 from .search import run_pagefind
-from .exports import write_exports
 from .views import HOME_URI, View, build_views, default_nav
 
 if TYPE_CHECKING:

@@ -55,7 +55,7 @@ class Links:
 def _utc_time(moment: dt.datetime) -> str:
     """`14:05 UTC` for an aware timestamp; naive ones are shown as written."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc)
+        moment = moment.astimezone(dt.UTC)
     return moment.strftime("%H:%M UTC")
 
 

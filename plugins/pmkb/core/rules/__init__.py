@@ -14,4 +14,4 @@ FILE_CHECKS = (
 )
 """Per-file checks, in the order their families are numbered."""
 
-__all__ = ["FILE_CHECKS", "RULES", "Finding", "Rule", "cross_file"]
+__all__ = ["FILE_CHECKS", "RULES", "Finding", "Rule", "cross_file", "reading_lists"]

@@ -60,8 +60,10 @@ DUE_AFTER_INCIDENT = rule(
     "PM306", "due-after-incident", "error",
     "Each due date is after the incident date.",
     "A due date before the incident is a typo that hides the item from the overdue list.",
-    bad="date: 2026-06-20\n...\n| Add pool alert on payments-db | Sarah Chen | P1 | 2025-07-01 | Open | NW-1 |",
-    good="date: 2026-06-20\n...\n| Add pool alert on payments-db | Sarah Chen | P1 | 2026-07-01 | Open | NW-1 |",
+    bad="date: 2026-06-20\n...\n"
+    "| Add pool alert on payments-db | Sarah Chen | P1 | 2025-07-01 | Open | NW-1 |",
+    good="date: 2026-06-20\n...\n"
+    "| Add pool alert on payments-db | Sarah Chen | P1 | 2026-07-01 | Open | NW-1 |",
 )
 KNOWN_ITEM_STATUS = rule(
     "PM307", "known-item-status", "error",

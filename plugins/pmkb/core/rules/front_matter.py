@@ -266,7 +266,7 @@ def _timestamp_findings(ctx: CheckContext) -> Iterator[Finding]:
             )
         else:
             aware.append((key, value))
-    for (before_key, before), (after_key, after) in zip(aware, aware[1:]):
+    for (before_key, before), (after_key, after) in zip(aware, aware[1:], strict=False):
         if after < before:
             yield TIMESTAMP_ORDER.at(
                 *postmortem.key_position(after_key),

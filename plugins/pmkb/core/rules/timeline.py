@@ -47,7 +47,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             )
         return
     previous: tuple[dt.datetime | dt.time, int] | None = None
-    for entry, row in zip(ctx.postmortem.timeline, section.tables[0].rows):
+    for entry, row in zip(ctx.postmortem.timeline, section.tables[0].rows, strict=False):
         if entry.time is None:
             yield TIMELINE_TIME.at(
                 row.line, 1,
@@ -74,5 +74,5 @@ def _as_utc(value: dt.datetime | dt.time, day: dt.date) -> dt.datetime:
     if isinstance(value, dt.time):
         value = dt.datetime.combine(day, value)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value
