@@ -136,3 +136,28 @@ def pmkb(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "pmkb", *args], cwd=cwd, capture_output=True, text=True,
         env={**os.environ, "NO_COLOR": "1"}, timeout=120,
     )
+
+
+ROW1 = (
+    "| Release pool connections on the query-timeout path | Sarah Chen | P1 | 2026-07-01 "
+    "| Done | NW-1432 |"
+)
+"""The first action-item row of VALID."""
+ROW2 = (
+    "| Alert when payments-db pool usage exceeds 80% for 5 minutes | payments-team | P2 "
+    "| 2026-07-15 | Open | |"
+)
+"""The second action-item row of VALID."""
+
+
+def replace(text: str, old: str, new: str) -> str:
+    """`text` with `old` replaced once; fails loudly if the fixture changed."""
+    assert old in text, f"{old!r} not in text"
+    return text.replace(old, new, 1)
+
+
+def only(result, code: str):
+    """The single diagnostic of `code` (and there are no others)."""
+    found = [d for d in result.diagnostics if d.code == code]
+    assert len(found) == 1, [str(d) for d in result.diagnostics]
+    return found[0]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import VALID, check_files, line_of
+from conftest import ROW1, ROW2, VALID, check_files, line_of, replace
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pmkb.core.checker import check_across, check_postmortem
@@ -20,14 +20,6 @@ from pmkb.core.settings import Settings
 PATH = "2026/broken.md"
 """Where each case is written, relative to the docs directory (and the display root)."""
 
-ROW1 = (
-    "| Release pool connections on the query-timeout path | Sarah Chen | P1 | 2026-07-01 "
-    "| Done | NW-1432 |"
-)
-ROW2 = (
-    "| Alert when payments-db pool usage exceeds 80% for 5 minutes | payments-team | P2 "
-    "| 2026-07-15 | Open | |"
-)
 ACTION_TABLE = "| Action | Owner | Priority | Due | Status | Ticket |\n|---|---|---|---|---|---|\n"
 TIMELINE_ROWS = (
     "| 14:00 | Deploy of payments 2026.06.3 finishes | Deploy log |\n"
@@ -43,9 +35,6 @@ FACTORS = (
 )
 
 
-def replace(text: str, old: str, new: str) -> str:
-    assert old in text, f"{old!r} not in text"
-    return text.replace(old, new, 1)
 
 
 def last_line_of(text: str, needle: str) -> int:

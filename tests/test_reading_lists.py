@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import REPO, VALID, check_files, line_of
+from conftest import REPO, VALID, check_files, line_of, replace
 from pmkb.core.checker import to_diagnostics
 from pmkb.core.corpus import KnowledgeBase
 from pmkb.core.reading_lists import (
@@ -55,9 +55,6 @@ def codes_and_lines(findings: list[tuple[str, int, int]]) -> list[tuple[str, int
     return [(code, line) for code, line, _col in findings]
 
 
-def replace(text: str, old: str, new: str) -> str:
-    assert old in text, f"{old!r} not in text"
-    return text.replace(old, new, 1)
 
 
 # --- reading a valid list ------------------------------------------------------------------

@@ -6,25 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import VALID, check_files, codes, line_of
+from conftest import ROW1, ROW2, VALID, check_files, codes, line_of, replace
 from pmkb.core.settings import DraftPolicy, Settings
 
 HEADER = "| Action | Owner | Priority | Due | Status | Ticket |\n|---|---|---|---|---|---|\n"
-ROW1 = (
-    "| Release pool connections on the query-timeout path | Sarah Chen | P1 | 2026-07-01 "
-    "| Done | NW-1432 |"
-)
-ROW2 = (
-    "| Alert when payments-db pool usage exceeds 80% for 5 minutes | payments-team | P2 "
-    "| 2026-07-15 | Open | |"
-)
 ACTION1 = "Release pool connections on the query-timeout path"
 TABLE = HEADER + ROW1 + "\n" + ROW2 + "\n"
 
 
-def replace(text: str, old: str, new: str) -> str:
-    assert old in text, f"{old!r} not in text"
-    return text.replace(old, new, 1)
 
 
 def with_row1(old: str, new: str) -> tuple[str, int]:

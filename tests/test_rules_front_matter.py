@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import VALID, check_files, codes, line_of
+from conftest import VALID, check_files, codes, line_of, only, replace
 from pmkb.core.rules import RULES
 from pmkb.core.settings import Settings
 
@@ -29,17 +29,8 @@ CATALOG = """\
 """
 
 
-def replace(text: str, old: str, new: str) -> str:
-    """`text` with `old` replaced once; fails loudly if the fixture changed."""
-    assert old in text, f"{old!r} not in text"
-    return text.replace(old, new, 1)
 
 
-def only(result, code: str):
-    """The single diagnostic of `code` (and there are no others)."""
-    found = [d for d in result.diagnostics if d.code == code]
-    assert len(found) == 1, [str(d) for d in result.diagnostics]
-    return found[0]
 
 
 def test_registry_lists_every_documented_rule() -> None:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import VALID, check_files, codes, line_of
+from conftest import VALID, check_files, codes, line_of, replace
 from pmkb.core.settings import DraftPolicy, Settings
 
 SUMMARY = (
@@ -17,9 +17,6 @@ IMPACT = "1,240 checkout attempts failed over 15 minutes; about 300 customers re
 WENT_WELL = "The rollback runbook worked and took eight minutes."
 
 
-def replace(text: str, old: str, new: str) -> str:
-    assert old in text, f"{old!r} not in text"
-    return text.replace(old, new, 1)
 
 
 def body_first_line(text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import VALID, check_files, codes, line_of
+from conftest import VALID, check_files, codes, line_of, replace
 from pmkb.core.corpus import KnowledgeBase
 from pmkb.core.settings import DraftPolicy, Settings
 
@@ -22,9 +22,6 @@ FACTOR_PROSE = (
 LESSON = "Canaries must exercise error paths, not only the happy path."
 
 
-def replace(text: str, old: str, new: str) -> str:
-    assert old in text, f"{old!r} not in text"
-    return text.replace(old, new, 1)
 
 
 def only(result, code: str):

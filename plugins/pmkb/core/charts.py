@@ -95,21 +95,31 @@ def incidents_per_quarter(metrics: Metrics) -> Chart:
     return _finish(plt, figure, "per-quarter", alt)
 
 
+def _grouped_bars(axes, categories: list[str], series: list[tuple[str, list[float]]]) -> None:
+    """One group of bars per category, one bar per series, with a legend on top."""
+    width = 0.8 / len(series)
+    positions = range(len(categories))
+    for offset, (label, values) in enumerate(series):
+        shift = (offset - (len(series) - 1) / 2) * width
+        axes.bar([x + shift for x in positions], values, width, label=label,
+                 color=SERIES_COLOURS[offset % len(SERIES_COLOURS)])
+    axes.set_xticks(list(positions), categories)
+    axes.legend(ncols=len(series), loc="upper left", bbox_to_anchor=(0, 1.15))
+
+
 def times_by_severity(metrics: Metrics) -> Chart:
     from .metrics import DURATION_KINDS, DURATION_LABELS
 
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(7.5, 3.2))
-    width = 0.8 / len(DURATION_KINDS)
-    positions = range(len(metrics.severities))
-    for offset, kind in enumerate(DURATION_KINDS):
-        medians = [metrics.times[s][kind].median or 0 for s in metrics.severities]
-        axes.bar([x + (offset - 1) * width for x in positions], medians, width,
-                 label=f"{DURATION_LABELS[kind]} (median)", color=SERIES_COLOURS[offset])
-    axes.set_xticks(list(positions), metrics.severities)
+    series = [
+        (f"{DURATION_LABELS[kind]} (median)",
+         [metrics.times[s][kind].median or 0 for s in metrics.severities])
+        for kind in DURATION_KINDS
+    ]
+    _grouped_bars(axes, metrics.severities, series)
     axes.set_yscale("log")
     axes.set_ylabel("Minutes (log scale)")
-    axes.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, 1.15))
     parts = [
         f"{s}: detect {_minutes(metrics.times[s]['to_detect'].median)}, "
         f"resolve {_minutes(metrics.times[s]['to_resolve'].median)}"
@@ -125,18 +135,13 @@ def completion_by_priority(metrics: Metrics) -> Chart:
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(7.5, 3.0))
     priorities = list(metrics.completion_by_priority)
-    positions = range(len(priorities))
     series = [
         ("Completed", [metrics.completion_by_priority[p].percent or 0 for p in priorities]),
         ("Done by due date", [metrics.on_time_by_priority[p].percent or 0 for p in priorities]),
     ]
-    for offset, (label, values) in enumerate(series):
-        axes.bar([x + (offset - 0.5) * 0.38 for x in positions], values, 0.38, label=label,
-                 color=SERIES_COLOURS[offset])
-    axes.set_xticks(list(positions), priorities)
+    _grouped_bars(axes, priorities, series)
     axes.set_ylim(0, 100)
     axes.set_ylabel("% of action items")
-    axes.legend(ncols=2, loc="upper left", bbox_to_anchor=(0, 1.15))
     parts = [
         f"{p} {metrics.completion_by_priority[p].percent or 0:.0f}% completed"
         for p in priorities
