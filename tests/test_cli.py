@@ -134,3 +134,10 @@ def test_every_diagnostic_points_at_its_rule(repo: Path) -> None:
     assert "Why it matters: Vague actions cannot be finished" in explained.stdout
     assert "Bad:\n    | Improve monitoring |" in explained.stdout
     assert pmkb(repo, "rule", "PM999").returncode == 2
+
+
+def test_an_absolute_path_is_the_same_file_not_a_duplicate_id(repo: Path) -> None:
+    absolute = (repo / "postmortems/2026/good.md").resolve()
+    result = pmkb(repo, "check", str(absolute))
+    assert result.returncode == 0, result.stdout
+    assert "PM601" not in result.stdout

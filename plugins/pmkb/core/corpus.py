@@ -172,11 +172,12 @@ class KnowledgeBase:
         """
         today = today or build_date()
         parsed_before = self.cache.parsed
-        files = self.postmortem_files()
+        # Resolved paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID.
+        files = [path.resolve() for path in self.postmortem_files()]
         if report_on is None:
             reported = set(files)
         else:
-            reported = {p for p in report_on if not self._is_reading_list_file(p)}
+            reported = {p.resolve() for p in report_on if not self._is_reading_list_file(p)}
             files = sorted(set(files) | reported)
         result = CheckResult(catalog=self._catalog())
         if result.catalog is not None and report_on is None:
