@@ -9,7 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import REPO, VALID, line_of
+import pytest
+from conftest import REPO, VALID, line_of, pmkb
 
 PLUGIN_TIMEOUT = 120
 
@@ -166,3 +167,51 @@ def test_demo_site_has_pages_and_exports_for_follow_through(site: Path) -> None:
     assert "Start here" in lists or "on-call" in lists.lower()
     member = next(out.glob("postmortems/2025/2025-01-14-*/index.html")).read_text()
     assert "Reading list:" in member and "of 5)" in member
+
+
+DEMO = REPO / "postmortems" / "2025" / "2025-04-08-pgbouncer-client-limit-spring-sale.md"
+
+
+def _break(old: str, new: str) -> tuple[str, str]:
+    text = DEMO.read_text(encoding="utf-8")
+    assert old in text, old
+    broken = text.replace(old, new, 1)
+    return broken, new.split("\n")[0]
+
+
+BREAKAGES = {
+    "unknown severity": ("severity: SEV2", "severity: SEV5", "PM108"),
+    "naive timestamp": ("started_at: 2025-04-08T16:07:00Z", "started_at: 2025-04-08T16:07:00",
+                        "PM111"),
+    "missing timeline": ("## Timeline", "## Chronology", "PM201"),
+    "no owner": ("| Sarah Chen | P1 | 2025-04-18 |", "|  | P1 | 2025-04-18 |", "PM303"),
+    "due next week": ("| P1 | 2025-04-22 |", "| P1 | next week |", "PM305"),
+    "vague action": (
+        "| Add a database connectivity check to the checkout-api readiness probe |",
+        "| Improve monitoring |", "PM309"),
+}
+
+
+@pytest.mark.parametrize("case", list(BREAKAGES), ids=list(BREAKAGES))
+def test_breaking_a_demo_postmortem_fails_check_and_build_at_the_line(
+    site: Path, case: str
+) -> None:
+    old, new, code = BREAKAGES[case]
+    broken, marker = _break(old, new)
+    target = site / "postmortems" / "2025" / DEMO.name
+    target.write_text(broken, encoding="utf-8")
+    # the line the problem is on: the changed line, or the first body line (after the
+    # front-matter) for a missing section
+    expected = broken.split("\n").index("---", 1) + 2 if code == "PM201" else line_of(broken, marker)
+    where = f"postmortems/2025/{DEMO.name}:{expected}:"
+    checked = pmkb(site, "check")
+    assert checked.returncode == 1
+    assert any(line.startswith(where) and f" {code} " in line
+               for line in checked.stdout.splitlines()), checked.stdout
+    config = (site / "mkdocs.yml").read_text().replace("  - postmortems\n",
+                                                       "  - postmortems:\n      search: false\n")
+    (site / "mkdocs.yml").write_text(config)
+    built = mkdocs_build(site)
+    assert built.returncode != 0
+    assert f"{where}" in built.stderr and code in built.stderr
+    assert "Traceback" not in built.stderr
