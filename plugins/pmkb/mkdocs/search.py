@@ -16,7 +16,10 @@ PAGEFIND_TIMEOUT = 600
 
 def run_pagefind(site_dir: Path) -> None:
     """Index the built site into `site_dir/pagefind/`."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
+    command = [
+        sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent",
+        "--exclude-selectors", ".headerlink",  # the ¶ permalinks are not content
+    ]
     try:
         result = subprocess.run(
             command, capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT, check=False
