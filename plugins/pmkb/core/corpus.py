@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from .checker import check_across, check_postmortem, to_diagnostics
 from .clock import build_date
 from .diagnostics import Diagnostic
-from .document import Document, read_document
+from .document import Document, read_document, read_id
 from .postmortem import Postmortem, read_postmortem
 from .reading_lists import (
     READING_LISTS_DIR,
@@ -40,6 +40,11 @@ def is_postmortem_path(relative: str, settings: Settings) -> bool:
     if path.parts[0] == READING_LISTS_DIR:
         return False
     return not any(path.match(pattern) for pattern in settings.pages)
+
+
+def _absolute(path: Path) -> Path:
+    """An absolute, normalised path, without resolve()'s system calls per component."""
+    return Path(os.path.abspath(path))
 
 
 def _is_reading_list(relative: str) -> bool:
@@ -104,8 +109,8 @@ class KnowledgeBase:
     cache: ParseCache = field(default_factory=ParseCache)
 
     def __post_init__(self) -> None:
-        self._docs_root = self.docs_dir.resolve()
-        self._display_root = self.display_root.resolve()
+        self._docs_root = _absolute(self.docs_dir)
+        self._display_root = _absolute(self.display_root)
 
     def postmortem_files(self) -> list[Path]:
         """Every postmortem file under the docs directory, sorted."""
@@ -122,14 +127,12 @@ class KnowledgeBase:
 
     def relative(self, path: Path) -> str:
         """The path relative to the docs directory, `/`-separated."""
-        try:
-            return path.resolve().relative_to(self._docs_root).as_posix()
-        except ValueError:
-            return path.name
+        relative = os.path.relpath(_absolute(path), self._docs_root)
+        return path.name if relative.startswith("..") else Path(relative).as_posix()
 
     def display(self, path: Path) -> str:
         try:
-            return Path(os.path.relpath(path.resolve(), self._display_root)).as_posix()
+            return Path(os.path.relpath(_absolute(path), self._display_root)).as_posix()
         except ValueError:  # another drive on Windows
             return path.as_posix()
 
@@ -142,11 +145,11 @@ class KnowledgeBase:
         selected: set[Path] = set()
         for path in paths:
             if path.is_dir():
-                root = path.resolve()
+                root = _absolute(path)
                 selected.update(
-                    f for f in self.postmortem_files() if f.resolve().is_relative_to(root)
+                    f for f in self.postmortem_files() if _absolute(f).is_relative_to(root)
                 )
-                if not root.is_relative_to(self.docs_dir.resolve()):
+                if not root.is_relative_to(self._docs_root):
                     selected.update(p for p in path.rglob("*.md") if p.is_file())
             elif self._inside_docs(path):
                 relative = self.relative(path)
@@ -160,7 +163,7 @@ class KnowledgeBase:
         return self._inside_docs(path) and _is_reading_list(self.relative(path))
 
     def _inside_docs(self, path: Path) -> bool:
-        return path.resolve().is_relative_to(self._docs_root)
+        return _absolute(path).is_relative_to(self._docs_root)
 
     def check(
         self, report_on: list[Path] | None = None, today: dt.date | None = None
@@ -172,12 +175,12 @@ class KnowledgeBase:
         """
         today = today or build_date()
         parsed_before = self.cache.parsed
-        # Resolved paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID.
-        files = [path.resolve() for path in self.postmortem_files()]
+        # Absolute paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID.
+        files = [_absolute(path) for path in self.postmortem_files()]
         if report_on is None:
             reported = set(files)
         else:
-            reported = {p.resolve() for p in report_on if not self._is_reading_list_file(p)}
+            reported = {_absolute(p) for p in report_on if not self._is_reading_list_file(p)}
             files = sorted(set(files) | reported)
         result = CheckResult(catalog=self._catalog())
         if result.catalog is not None and report_on is None:
@@ -186,7 +189,7 @@ class KnowledgeBase:
         # flag every service of every postmortem. Its own diagnostics say what is wrong.
         usable = result.catalog if result.catalog and result.catalog.services else None
         for path in files:
-            # Files not reported on are read for their front-matter only (IDs, related).
+            # Files not reported on are only scanned for their ID (for PM601 and PM602).
             postmortem = self._read(path, full=report_on is None or path in reported)
             result.postmortems.append(postmortem)
             if path in reported:
@@ -224,9 +227,7 @@ class KnowledgeBase:
         display = self.display(path)
         try:
             raw = path.read_bytes()
-            document = (
-                self.cache.read(display, raw) if full else read_document(display, raw, body=False)
-            )
+            document = self.cache.read(display, raw) if full else read_id(display, raw)
         except OSError as exc:
             document = Document(path=display)
             reason = exc.strerror or str(exc)
