@@ -147,4 +147,4 @@ def test_checking_one_file_still_finds_an_id_used_by_another(repo: Path) -> None
     (repo / "postmortems/2026/copy.md").write_text(VALID.replace("related: []", "related: []\n"))
     result = pmkb(repo, "check", "postmortems/2026/copy.md")
     assert result.returncode == 1
-    assert "PM601 id `PM-2026-014` is already used by postmortems/2026/good.md:2" in result.stdout
+    assert "PM601 id `PM-2026-014` is also used by postmortems/2026/good.md:2" in result.stdout

@@ -316,21 +316,25 @@ def test_pm502_can_be_turned_off(kb_dir: Path) -> None:
 # === PM601 unique-id ============================================================================
 
 
-def test_pm601_duplicate_id_reported_on_the_later_file(kb_dir: Path) -> None:
+def test_pm601_duplicate_id_reported_on_every_file_that_shares_it(kb_dir: Path) -> None:
     other = replace(VALID, "title: Checkout errors after payments deploy", "title: Another one")
     result = check_files(kb_dir, {"2026/a.md": VALID, "2026/b.md": other})
+    line = line_of(VALID, "id:")
     assert [(d.path, d.code, d.line) for d in result.diagnostics] == [
-        ("2026/b.md", "PM601", line_of(other, "id:"))
+        ("2026/a.md", "PM601", line), ("2026/b.md", "PM601", line)
     ]
-    message = result.diagnostics[0].message
-    assert f"already used by 2026/a.md:{line_of(VALID, 'id:')}" in message
-    assert "pick the next free ID" in message
+    assert f"is also used by 2026/b.md:{line}" in result.diagnostics[0].message
+    assert f"is also used by 2026/a.md:{line}" in result.diagnostics[1].message
+    assert "the next free ID" in result.diagnostics[1].message
     assert result.diagnostics[0].level == "error"
 
 
-def test_pm601_every_extra_copy_is_reported(kb_dir: Path) -> None:
+def test_pm601_every_copy_is_reported(kb_dir: Path) -> None:
     result = check_files(kb_dir, {"a.md": VALID, "b.md": VALID, "c.md": VALID})
-    assert [(d.path, d.code) for d in result.diagnostics] == [("b.md", "PM601"), ("c.md", "PM601")]
+    assert [(d.path, d.code) for d in result.diagnostics] == [
+        ("a.md", "PM601"), ("b.md", "PM601"), ("c.md", "PM601")
+    ]
+    assert "is also used by b.md:2, c.md:2" in result.diagnostics[0].message
 
 
 def test_pm601_distinct_ids_pass(kb_dir: Path) -> None:
@@ -341,7 +345,7 @@ def test_pm601_distinct_ids_pass(kb_dir: Path) -> None:
 def test_pm601_applies_to_drafts(kb_dir: Path) -> None:
     draft = replace(VALID, "status: final", "status: draft")
     result = check_files(kb_dir, {"a.md": VALID, "b.md": draft})
-    assert [(d.path, d.code) for d in result.diagnostics] == [("b.md", "PM601")]
+    assert [(d.path, d.code) for d in result.diagnostics] == [("a.md", "PM601"), ("b.md", "PM601")]
 
 
 def test_pm601_when_checking_one_file_the_others_are_still_read(kb_dir: Path) -> None:
@@ -350,7 +354,7 @@ def test_pm601_when_checking_one_file_the_others_are_still_read(kb_dir: Path) ->
     only_b = knowledge_base.check(report_on=[kb_dir / "b.md"])
     assert [(d.path, d.code) for d in only_b.diagnostics] == [("b.md", "PM601")]
     only_a = knowledge_base.check(report_on=[kb_dir / "a.md"])
-    assert only_a.diagnostics == []
+    assert [(d.path, d.code) for d in only_a.diagnostics] == [("a.md", "PM601")]
 
 
 # === PM602 related-exists / PM603 related-not-self =============================================

@@ -36,19 +36,23 @@ SELF_RELATED = rule(
 
 def check(postmortems: list[Postmortem]) -> Iterator[tuple[str, Finding]]:
     """Findings with the path they belong to, for every file of the knowledge base."""
-    first_by_id: dict[str, Postmortem] = {}
+    by_id: dict[str, list[Postmortem]] = {}
     for postmortem in postmortems:
-        incident_id = postmortem.meta.id
-        if incident_id is None:
-            continue
-        first = first_by_id.setdefault(incident_id, postmortem)
-        if first is not postmortem:
-            line, _col = first.key_position("id")
+        if postmortem.meta.id is not None:
+            by_id.setdefault(postmortem.meta.id, []).append(postmortem)
+    for incident_id, sharing in by_id.items():
+        # Every file with the ID is told, so checking any one of them finds the clash.
+        for postmortem in sharing if len(sharing) > 1 else []:
+            others = ", ".join(
+                f"{other.path}:{other.key_position('id')[0]}"
+                for other in sharing if other is not postmortem
+            )
             yield postmortem.path, DUPLICATE_ID.at(
                 *postmortem.key_position("id"),
-                f"id `{incident_id}` is already used by {first.path}:{line}; "
-                "pick the next free ID (pmkb new does)",
+                f"id `{incident_id}` is also used by {others}; give one of them the next "
+                "free ID (pmkb new picks it)",
             )
+    first_by_id = {incident_id: sharing[0] for incident_id, sharing in by_id.items()}
     known = list(first_by_id)
     for postmortem in postmortems:
         yield from ((postmortem.path, f) for f in _related_findings(postmortem, first_by_id, known))
