@@ -4,6 +4,7 @@ related incidents both ways; similar incidents. Computed once per build."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 SIMILAR_COUNT = 3
+SIMILAR_POOL = 200
+"""Per service, category or tag, how many of its newest incidents are considered."""
 
 
 def slugify(name: str) -> str:
@@ -109,14 +112,16 @@ class KnowledgeIndex:
         excluded = {postmortem.meta.id, *(p.meta.id for p in self.related(postmortem))}
         scores: dict[str, int] = defaultdict(int)
         for feature in _features(postmortem):
-            for other in self._by_feature.get(feature, []):
+            # Candidates are the newest incidents of each feature: a popular service
+            # would otherwise make every page score every incident (quadratic builds).
+            for other in self._by_feature.get(feature, [])[:SIMILAR_POOL]:
                 scores[other.meta.id or ""] += _WEIGHTS[feature[0]]
-        ranked = sorted(
-            (self.by_id[other_id] for other_id in scores if other_id not in excluded),
+        candidates = (self.by_id[other_id] for other_id in scores if other_id not in excluded)
+        return heapq.nlargest(
+            count,
+            candidates,
             key=lambda other: (scores[other.meta.id or ""], other.meta.date, other.meta.id),
-            reverse=True,
         )
-        return ranked[:count]
 
 
 _WEIGHTS = {"service": 3, "category": 2, "tag": 1}
