@@ -138,6 +138,15 @@ def pmkb(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+FACTORS = (
+    "contributing_factors:\n"
+    "  - category: technical\n"
+    "    description: The pool library did not release connections on error paths.\n"
+    "  - category: detection\n"
+    "    description: No alert on pool usage before exhaustion.\n"
+)
+"""The contributing_factors block of VALID."""
+
 ROW1 = (
     "| Release pool connections on the query-timeout path | Sarah Chen | P1 | 2026-07-01 "
     "| Done | NW-1432 |"

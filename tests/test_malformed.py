@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROW1, ROW2, VALID, check_files, line_of, replace
+from conftest import FACTORS, ROW1, ROW2, VALID, check_files, line_of, replace
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pmkb.core.checker import check_across, check_postmortem
@@ -25,13 +25,6 @@ TIMELINE_ROWS = (
     "| 14:00 | Deploy of payments 2026.06.3 finishes | Deploy log |\n"
     "| 14:05 | Checkout error-rate alert fires | PagerDuty |\n"
     "| 14:15 | Rollback completes; errors stop | Grafana |\n"
-)
-FACTORS = (
-    "contributing_factors:\n"
-    "  - category: technical\n"
-    "    description: The pool library did not release connections on error paths.\n"
-    "  - category: detection\n"
-    "    description: No alert on pool usage before exhaustion.\n"
 )
 
 

@@ -5,17 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import VALID, check_files, codes, line_of, only, replace
+from conftest import FACTORS, VALID, check_files, codes, line_of, only, replace
 from pmkb.core.rules import RULES
 from pmkb.core.settings import Settings
-
-FACTORS = (
-    "contributing_factors:\n"
-    "  - category: technical\n"
-    "    description: The pool library did not release connections on error paths.\n"
-    "  - category: detection\n"
-    "    description: No alert on pool usage before exhaustion.\n"
-)
 
 CATALOG = """\
 - name: checkout-api
