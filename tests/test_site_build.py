@@ -25,12 +25,7 @@ def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def tiny_site(root: Path, files: dict[str, str], plugin_options: str = "") -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    if not (root / "site-overrides").exists():
-        shutil.copytree(REPO / "site-overrides", root / "site-overrides")
-    config = (
-        "site_name: Tiny\ndocs_dir: postmortems\n"
-        "theme:\n  name: material\n  custom_dir: site-overrides\nplugins:\n"
-    )
+    config = "site_name: Tiny\ndocs_dir: postmortems\ntheme:\n  name: material\nplugins:\n"
     config += "  - postmortems" + (":\n" + textwrap.indent(plugin_options, "      ")
                                    if plugin_options else "") + "\n"
     (root / "mkdocs.yml").write_text(config)
@@ -215,3 +210,45 @@ def test_breaking_a_demo_postmortem_fails_check_and_build_at_the_line(
     assert built.returncode != 0
     assert f"{where}" in built.stderr and code in built.stderr
     assert "Traceback" not in built.stderr
+
+
+def test_bare_config_gets_pmkb_header_footer_search_and_styles(tmp_path: Path) -> None:
+    """No custom_dir: the templates and assets come from the pmkb package itself."""
+    root = tiny_site(tmp_path, {"2026/checkout.md": VALID})
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    page = (root / "site" / "postmortems" / "2026" / "checkout" / "index.html").read_text()
+    assert 'class="pmkb-header' in page
+    assert 'id="pmkb-search"' in page
+    assert 'href="../../../assets/pmkb/pmkb.css"' in page
+    assert 'src="../../../pagefind/pagefind-ui.js"' in page
+    assert 'type="application/atom+xml"' in page and 'href="../../../feed.xml"' in page
+    assert (root / "site" / "assets" / "pmkb" / "pmkb.css").is_file()
+    assert (root / "site" / "assets" / "pmkb" / "pmkb.js").is_file()
+
+
+def test_custom_dir_overrides_a_packaged_template(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, {"2026/checkout.md": VALID})
+    (root / "overrides" / "partials").mkdir(parents=True)
+    (root / "overrides" / "partials" / "pmkb-search.html").write_text(
+        '<div id="team-search">our own search</div>\n'
+    )
+    config = (root / "mkdocs.yml").read_text()
+    (root / "mkdocs.yml").write_text(
+        config.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    page = (root / "site" / "postmortems" / "2026" / "checkout" / "index.html").read_text()
+    assert '<div id="team-search">our own search</div>' in page
+    assert 'class="pmkb-header' in page  # the rest still comes from the package
+
+
+def test_search_off_leaves_out_pagefind_box_and_assets(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, {"2026/checkout.md": VALID}, plugin_options="search: false\n")
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    page = (root / "site" / "postmortems" / "2026" / "checkout" / "index.html").read_text()
+    assert "pagefind-ui" not in page and 'id="pmkb-search"' not in page
+    assert 'href="../../../assets/pmkb/pmkb.css"' in page
+    assert not (root / "site" / "pagefind").exists()

@@ -13,6 +13,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 from ..core.charts import all_charts
 from ..core.checker import rule_level
@@ -26,16 +27,18 @@ from ..core.reading_lists import LoadedReadingList, positions_in_lists
 from ..core.rules import RULES
 from ..core.settings import Settings
 from ..site_config import RULES_PAGE, ConfigError, settings_from_options
-from .exports import write_exports
+from .exports import EXPORTS, write_exports
 from .layout import place_postmortems
 from .render import Links, Renderer
 from .sanitize import sanitize_body
 from .search import run_pagefind
+from .theming import install_theme, with_feed_link
 from .views import HOME_URI, View, build_views, default_nav
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from jinja2 import Environment
     from mkdocs.structure.pages import Page
 
     from ..core.postmortem import Postmortem
@@ -95,6 +98,7 @@ class PostmortemsPlugin(BasePlugin):
             # into every page: the build grows with the square of the page count.
             config.nav = default_nav()
             config.validation.nav.omitted_files = logging.DEBUG  # by design, see above
+        install_theme(config, search=self.config["search"])
         custom_dir = config.theme.custom_dir
         self.renderer = Renderer(self.settings, Path(custom_dir) if custom_dir else None)
         return config
@@ -234,6 +238,14 @@ class PostmortemsPlugin(BasePlugin):
     def _render(self, template: str, **context: Any) -> str:
         assert self.renderer is not None, "on_config creates the renderer"
         return self.renderer.render(template, **context)
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["pmkb_search"] = self.config["search"]
+        return env
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        feed_url = get_relative_url(EXPORTS["feed"], page.url)
+        return with_feed_link(output, feed_url=feed_url, site_name=config.site_name)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         write_exports(
