@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +17,8 @@ from .core.exports import postmortem_schema
 from .core.rules import RULES
 from .core.scaffold import ScaffoldError, fill_template, next_free_id, target_path
 from .site_config import ConfigError, SiteConfig, load_site_config
+from .starter import TEMPLATE, kit_text
 
-TEMPLATE_NAME = "_template.md"
 SCHEMA_PATH = "_schema/postmortem.schema.json"
 """Inside the docs directory; names starting with `_` are never published or checked."""
 
@@ -52,15 +53,38 @@ def main() -> None:
 )
 @CONFIG_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (like mkdocs build --strict).")
-def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict: bool) -> None:
+@click.option("--hook", is_flag=True,
+              help="PATHS are changed files (pre-commit): check those inside the knowledge "
+                   "base's docs_dir, name the Markdown files outside it.")
+def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict: bool,
+          hook: bool) -> None:
     """Validate postmortems (default: all of the knowledge base). Exit 1 on errors."""
     site = _site(config_file)
     knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
+    if hook:
+        paths = _inside_knowledge_base(paths, site)
+        if not paths:
+            return
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
     click.echo(render(result.diagnostics, output_format, result.files_checked, site.rules_url))
     failed = result.errors or (strict and result.warnings)
     sys.exit(1 if failed else 0)
+
+
+def _inside_knowledge_base(paths: tuple[Path, ...], site: SiteConfig) -> tuple[Path, ...]:
+    """The paths inside the docs directory; the others are named, so none passes silently."""
+    docs = site.docs_dir.resolve()
+    inside = tuple(p for p in paths if p.resolve().is_relative_to(docs))
+    outside = [p for p in paths if p not in inside]
+    if outside:
+        click.echo(
+            f"pmkb: not checked, outside the knowledge base ({site.docs_dir}/, the docs_dir of "
+            f"{site.config_file}): {', '.join(str(p) for p in outside)}", err=True,
+        )
+    if not inside:
+        click.echo("pmkb: no changed file inside the knowledge base", err=True)
+    return inside
 
 
 @main.command()
@@ -105,15 +129,13 @@ def new(
     authors = authors or tuple(filter(None, [_git_user_name()]))
     if not authors:
         raise click.UsageError("no author: pass --author \"Your Name\" (or set git user.name)")
-    template = site.docs_dir / TEMPLATE_NAME
-    if not template.is_file():
-        raise click.UsageError(f"no template at {template}; pmkb new copies it")
+    template = _template_text(site)
     when = (day or dt.datetime.now()).date()
     existing = [p.meta.id for p in result.postmortems if p.meta.id]
     try:
-        incident_id = next_free_id(existing, when.year, settings.id_pattern)
+        incident_id = next_free_id(existing, when.year, settings.id_pattern, settings.id_format)
         text = fill_template(
-            template.read_text(encoding="utf-8"),
+            template,
             incident_id=incident_id, title=title, day=when, severity=severity,
             services=list(services), authors=list(authors),
         )
@@ -142,12 +164,8 @@ def new(
 def schema(output: Path | None, check_only: bool, config_file: Path) -> None:
     """Write the JSON Schema of the front-matter (for editors and tools)."""
     site = _site(config_file)
-    knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
-    catalog = knowledge_base.check(report_on=[]).catalog
     target = output or site.docs_dir / SCHEMA_PATH
-    text = json.dumps(
-        postmortem_schema(site.settings, catalog=catalog), indent=2, ensure_ascii=False
-    ) + "\n"
+    text = _schema_text(site)
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check_only:
         if current != text:
@@ -159,6 +177,12 @@ def schema(output: Path | None, check_only: bool, config_file: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(str(target))
+
+
+def _schema_text(site: SiteConfig) -> str:
+    catalog = KnowledgeBase(site.docs_dir, site.settings).check(report_on=[]).catalog
+    schema_json = postmortem_schema(site.settings, catalog=catalog)
+    return json.dumps(schema_json, indent=2, ensure_ascii=False) + "\n"
 
 
 @main.command()
@@ -177,6 +201,17 @@ def rule(code: str | None) -> None:
     for label, example in (("Bad", entry.bad), ("Good", entry.good)):
         if example:
             click.echo(f"\n{label}:\n" + "\n".join(f"    {line}" for line in example.split("\n")))
+
+
+def _template_text(site: SiteConfig) -> str:
+    """The knowledge base's own template, or pmkb's when it has none."""
+    own = site.docs_dir / site.settings.template
+    if not own.is_file():
+        return kit_text(TEMPLATE)
+    try:
+        return own.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.UsageError(f"cannot read the template {own}: {exc}") from exc
 
 
 def _git_user_name() -> str | None:
@@ -248,3 +283,62 @@ def import_(files: tuple[Path, ...], severity: str | None, out_dir: Path | None,
         for item in result.todo:
             click.echo(f"  - {item}")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("directory", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--docs-dir", default=None,
+              help="The folder of postmortems (default: the docs_dir of an existing "
+                   "mkdocs.yml, else `postmortems`).")
+@click.option("--site-name", default=None, help="The site's title (default: from the folder name).")
+def init(directory: Path, docs_dir: str | None, site_name: str | None) -> None:
+    """Make DIRECTORY (default: here) a postmortem knowledge base. Never overwrites a file.
+
+    Writes mkdocs.yml, the docs folder (index.md, services.yml, _template.md, the
+    front-matter schema), requirements.txt, .pre-commit-config.yaml, .gitignore and a
+    GitHub Actions workflow; lists what it skipped because it exists.
+    """
+    from .starter import config_lines_to_add, plan_init, write_plan
+
+    root = directory
+    config_file = root / "mkdocs.yml"
+    existing: SiteConfig | None = None
+    if config_file.is_file():
+        try:
+            existing = load_site_config(config_file)
+        except ConfigError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+        docs_dir = docs_dir or Path(os.path.relpath(existing.docs_dir, root)).as_posix()
+    docs_dir = docs_dir or "postmortems"
+    name = site_name or f"{(root.resolve().name or 'Team').replace('-', ' ').title()} postmortems"
+    plan = plan_init(root, docs_dir=docs_dir, site_name=name, existing_config=existing is not None)
+    written = write_plan(plan)
+    try:
+        site = load_site_config(config_file)
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    schema_target = site.docs_dir / SCHEMA_PATH
+    if schema_target.exists():
+        plan.skipped.append(schema_target)
+    else:
+        schema_target.parent.mkdir(parents=True, exist_ok=True)
+        schema_target.write_text(_schema_text(site), encoding="utf-8")
+        written.append(schema_target)
+    for path in written:
+        click.echo(f"created  {path}")
+    for path in plan.skipped:
+        click.echo(f"skipped  {path} (exists; left as it is)")
+    if existing is not None:
+        lines = config_lines_to_add(
+            has_plugin=existing.has_plugin, theme_is_material=existing.theme_name == "material"
+        )
+        if lines:
+            click.echo(f"\nAdd to {config_file}:\n\n" + "\n".join(f"    {line}" for line in lines))
+    click.echo(
+        "\nNext: pip install -r requirements.txt && pre-commit install\n"
+        f"      pmkb new \"What broke\" --severity SEV2 --service web-frontend\n"
+        "      mkdocs serve"
+    )

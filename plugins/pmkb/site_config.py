@@ -30,6 +30,9 @@ class SiteConfig:
     docs_dir: Path
     settings: Settings
     site_url: str = ""
+    has_plugin: bool = True
+    """Whether `plugins:` lists pmkb's plugin (`pmkb init` says so when it does not)."""
+    theme_name: str | None = "material"
 
     @property
     def rules_url(self) -> str | None:
@@ -59,13 +62,23 @@ def load_site_config(config_file: Path) -> SiteConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{config_file}: expected a mapping of settings")
     docs_dir = config_file.parent / str(data.get("docs_dir") or "docs")
-    options = plugin_options(data.get("plugins"))
+    options = plugin_options(data.get("plugins"), default={}) or {}
     settings = settings_from_options(options, str(config_file))
-    return SiteConfig(config_file, docs_dir, settings, str(data.get("site_url") or ""))
+    theme = data.get("theme")
+    return SiteConfig(
+        config_file,
+        docs_dir,
+        settings,
+        str(data.get("site_url") or ""),
+        has_plugin=plugin_options(data.get("plugins"), default=None) is not None,
+        theme_name=str(theme.get("name")) if isinstance(theme, dict) else (
+            str(theme) if theme else None),
+    )
 
 
-def plugin_options(plugins: Any) -> dict[str, Any]:
-    """The options given to the postmortems plugin in a `plugins:` list or mapping."""
+def plugin_options(plugins: Any, default: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The options given to the postmortems plugin in a `plugins:` list or mapping
+    (`default` when the plugin is not listed)."""
     entries = plugins.items() if isinstance(plugins, dict) else (
         (next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None))
         for p in (plugins or [])
@@ -73,7 +86,7 @@ def plugin_options(plugins: Any) -> dict[str, Any]:
     for name, options in entries:
         if name == PLUGIN_NAME:
             return dict(options or {}) if isinstance(options, dict) else {}
-    return {}
+    return default
 
 
 def settings_from_options(options: dict[str, Any], where: str) -> Settings:

@@ -112,11 +112,21 @@ def _iso(moment: dt.datetime) -> str:
 # --- action-items.csv ----------------------------------------------------------------------
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with one of these as a formula (CSV injection)."""
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell, with a `'` in front when a spreadsheet would run it (OWASP's rule)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def action_items_csv(index: KnowledgeIndex, url_of: UrlOf) -> str:
     """Every action item of every published postmortem, one row each, with a header.
 
     RFC 4180: CRLF line ends, cells with commas, quotes or line breaks quoted. Write the
-    text with `newline=""` (or as bytes) so the line ends are kept as they are.
+    text with `newline=""` (or as bytes) so the line ends are kept as they are. Text from
+    postmortems that a spreadsheet would run as a formula is neutralised.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -124,20 +134,18 @@ def action_items_csv(index: KnowledgeIndex, url_of: UrlOf) -> str:
     for postmortem in index.postmortems:
         url = url_of(postmortem)
         for item in postmortem.action_items:
-            writer.writerow(
-                (
-                    postmortem.meta.id or "",
-                    postmortem.meta.title or "",
-                    url,
-                    item.action,
-                    item.owner,
-                    item.priority,
-                    item.due.isoformat() if item.due else "",
-                    item.state or "",
-                    item.ticket,
-                    item.line,
-                )
+            texts = (
+                postmortem.meta.id or "",
+                postmortem.meta.title or "",
+                url,
+                item.action,
+                item.owner,
+                item.priority,
+                item.due.isoformat() if item.due else "",
+                item.state or "",
+                item.ticket,
             )
+            writer.writerow((*(spreadsheet_safe(text) for text in texts), item.line))
     return buffer.getvalue()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import string
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,20 +19,60 @@ class ScaffoldError(Exception):
     """The new postmortem cannot be made as asked; the message says why and what to do."""
 
 
-def next_free_id(existing: Iterable[str], year: int, id_pattern: str) -> str:
-    """`PM-<year>-<NNN>`, one above the highest number used that year."""
-    numbers = [
-        int(match.group(1))
-        for incident_id in existing
-        if (match := re.fullmatch(rf"PM-{year}-(\d+)", incident_id))
-    ]
-    candidate = f"PM-{year}-{max(numbers, default=0) + 1:03d}"
-    if not re.search(id_pattern, candidate):
-        raise ScaffoldError(
-            f"the next ID would be {candidate}, which does not match id_pattern "
-            f"`{id_pattern}`; edit the id by hand after creating the file"
-        )
-    return candidate
+DEFAULT_ID_FORMAT = "PM-{year}-{number:03d}"
+
+
+def next_free_id(
+    existing: Iterable[str], year: int, id_pattern: str, id_format: str | None = None
+) -> str:
+    """One above the highest number used (that year, when the IDs hold the year).
+
+    Without an `id_format`, the default shape is tried, then the shapes of the IDs the
+    knowledge base already has (`INC-2026-0042` teaches `INC-{year}-{number:04d}`), and
+    the first whose next ID matches `id_pattern` wins.
+    """
+    ids = list(existing)
+    formats = [id_format] if id_format else [DEFAULT_ID_FORMAT, *_learned_formats(ids, id_pattern)]
+    for shape in formats:
+        regex = _format_regex(shape)
+        numbers = [
+            int(match["number"])
+            for incident_id in ids
+            if (match := regex.fullmatch(incident_id))
+            and match.groupdict().get("year", str(year)) == str(year)
+        ]
+        candidate = shape.format(year=year, number=max(numbers, default=0) + 1)
+        if re.search(id_pattern, candidate):
+            return candidate
+    raise ScaffoldError(
+        f"cannot tell how to write a new ID that matches id_pattern `{id_pattern}`; set "
+        "`id_format` in the plugin options, e.g. `id_format: INC-{year}-{number:04d}`"
+    )
+
+
+def _format_regex(shape: str) -> re.Pattern[str]:
+    """A regex that reads `{year}` and `{number}` back out of IDs written with `shape`."""
+    parts = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(shape):
+        parts.append(re.escape(literal))
+        if name == "year":
+            parts.append(r"(?P<year>\d{4})")
+        elif name == "number":
+            parts.append(r"(?P<number>\d+)")
+    return re.compile("".join(parts))
+
+
+def _learned_formats(ids: list[str], id_pattern: str) -> list[str]:
+    """ID shapes seen in the knowledge base, the most common first."""
+    shapes: Counter[str] = Counter()
+    for incident_id in ids:
+        match = re.fullmatch(r"(.*?)(\d+)(\D*)", incident_id)
+        if match is None or not re.search(id_pattern, incident_id):
+            continue
+        prefix, digits, suffix = (p.replace("{", "{{").replace("}", "}}") for p in match.groups())
+        prefix = re.sub(r"(?<!\d)(?:19|20)\d\d(?!\d)", "{year}", prefix, count=1)
+        shapes[f"{prefix}{{number:0{len(digits)}d}}{suffix}"] += 1
+    return [shape for shape, _ in shapes.most_common()]
 
 
 def target_path(docs_dir: Path, day: dt.date, title: str) -> Path:

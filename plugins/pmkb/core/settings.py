@@ -63,6 +63,13 @@ class Settings(BaseModel):
     """The contributing-factor taxonomy."""
     id_pattern: str = r"^PM-\d{4}-\d{3,}$"
     """Regular expression every incident `id` must match."""
+    id_format: str | None = None
+    """How `pmkb new` and `pmkb import` write a new ID, with `{year}` and `{number}`, e.g.
+    `INC-{year}-{number:04d}`. Default: `PM-{year}-{number:03d}`, or, when that does not
+    match `id_pattern`, the shape of the IDs the knowledge base already has."""
+    template: str = "_template.md"
+    """The postmortem template `pmkb new` copies, relative to the docs directory; when the
+    file does not exist, pmkb's own template is used."""
     required_sections: dict[str, list[str]] = Field(
         default_factory=lambda: {
             "SEV1": list(FULL_REPORT),
@@ -152,6 +159,19 @@ class Settings(BaseModel):
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @field_validator("id_format")
+    @classmethod
+    def _formats(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if "{number" not in value:
+            raise ValueError("must contain {number}, e.g. INC-{year}-{number:04d}")
+        try:
+            value.format(year=2026, number=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"not a valid format: {exc}; use {{year}} and {{number}}") from exc
         return value
 
     @field_validator("ticket_url")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import posixpath
+from urllib.parse import urljoin
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -252,7 +253,7 @@ class PostmortemsPlugin(BasePlugin):
             Path(config.site_dir),
             self.index,
             self.settings,
-            url_of=lambda p: self.urls[p.rel_path],
+            url_of=lambda p: urljoin(config.site_url or "", self.urls[p.rel_path]),
             site_url=config.site_url or "",
             site_name=config.site_name,
         )
