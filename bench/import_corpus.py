@@ -47,7 +47,9 @@ def main() -> None:
         sys.exit(f"no postmortems in {corpus}")
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
-        (site / "mkdocs.yml").write_text("site_name: Bench\ndocs_dir: postmortems\nplugins:\n  - postmortems\n")
+        (site / "mkdocs.yml").write_text(
+            "site_name: Bench\ndocs_dir: postmortems\nplugins:\n  - postmortems\n"
+        )
         docs = site / "postmortems"
         docs.mkdir()
         todos, items, nested, right, failed, wrong = [], 0, 0, 0, [], []
@@ -55,7 +57,9 @@ def main() -> None:
             before = set(docs.rglob("*.md"))
             source_text = source.read_text(encoding="utf-8", errors="replace")
             source_lines = list_items(source_text)
-            run = subprocess.run([*PMKB, "import", str(source)], cwd=site, capture_output=True, text=True, env=env)
+            run = subprocess.run(
+                [*PMKB, "import", str(source)], cwd=site, capture_output=True, text=True, env=env
+            )
             made = sorted(set(docs.rglob("*.md")) - before)
             if "Traceback" in run.stderr or not made:
                 failed.append(f"{source.name}: {run.stderr.strip()[-200:]}")
@@ -71,7 +75,9 @@ def main() -> None:
                 right += 1
             else:
                 wrong.append(f"{source.name[:60]}: {date} (expected {EXPECTED_DATES.get(source.name)})")
-        check = subprocess.run([*PMKB, "check", "--format", "json"], cwd=site, capture_output=True, text=True, env=env)
+        check = subprocess.run(
+            [*PMKB, "check", "--format", "json"], cwd=site, capture_output=True, text=True, env=env
+        )
         codes = collections.Counter(d["code"] for d in json.loads(check.stdout or "[]"))
     print(f"files: {len(sources)}, drafts written: {len(todos)}, not imported: {len(failed)}")
     if todos:
@@ -91,8 +97,12 @@ def list_items(text: str) -> tuple[list[str], list[str]]:
     lines = text.replace("\r\n", "\n").split("\n")
     depth, items = 0, ([], [])
     for token in markdown_tokens("\n".join(lines)):
-        depth += {"bullet_list_open": 1, "ordered_list_open": 1, "bullet_list_close": -1,
-                  "ordered_list_close": -1}.get(token.type, 0)
+        depth += {
+            "bullet_list_open": 1,
+            "ordered_list_open": 1,
+            "bullet_list_close": -1,
+            "ordered_list_close": -1,
+        }.get(token.type, 0)
         if token.type == "list_item_open" and token.map:
             text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]?\]\s*)?[*_~]*", "", lines[token.map[0]])
             items[depth > 1].append(text)

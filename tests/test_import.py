@@ -16,10 +16,10 @@ import pytest
 from conftest import VALID, check_files, pmkb
 from markdown_it import MarkdownIt
 from pmkb.core.document import read_document
-from pmkb.importer import ImportResult, convert
 from pmkb.core.postmortem import read_postmortem
 from pmkb.core.scaffold import file_slug
 from pmkb.core.settings import Settings
+from pmkb.importer import ImportResult, convert
 
 SAMPLES = Path(__file__).parent / "import_samples"
 TODAY = dt.date(2025, 6, 1)

@@ -161,7 +161,9 @@ def decode_text(raw: bytes, *, other_unicode: bool = False) -> tuple[str, ReadPr
     for bom, codec, name in _BOMS:
         if raw.startswith(bom):
             if not other_unicode:
-                message = f"file is {name} text (it starts with a byte-order mark), not UTF-8; save it as UTF-8"
+                message = (
+                    f"file is {name} text (it starts with a byte-order mark), not UTF-8; save it as UTF-8"
+                )
                 return "", ReadProblem("unreadable", message, 1)
             try:
                 text = raw[len(bom) :].decode(codec)

@@ -29,20 +29,20 @@ FULL_REPORT = [
 ]
 SECTION_ALIASES: dict[str, list[str]] = {
     "Summary": [
-        "Executive Summary", "Incident Summary", "Issue Summary", "Overview", "Incident Overview",
-        "TL;DR", "Synopsis",
+        "Executive Summary", "Incident Summary", "Overview", "TL;DR", "Issue Summary",
+        "Incident Overview", "Synopsis",
     ],
     "Impact": [
         "Customer Impact", "User Impact", "Business Impact", "Incident Impact", "Impact on Users",
         "Impact on Customers", "What Was the Impact", "What Was the Impact Identified",
     ],
     "Timeline": [
-        "Timeline of Events", "Incident Timeline", "Chronology", "Sequence of Events",
+        "Timeline of Events", "Incident Timeline", "Sequence of Events",
         "Detailed Timeline",
     ],
     "Contributing Factors": [
-        "Root Cause", "Root Causes", "Root Cause(s)", "Causes", "Cause", "Root Cause Analysis",
-        "Contributing Causes", "Leadup", "Lead-up", "Fault", "Trigger", "Triggers",
+        "Root Cause", "Root Causes", "Causes", "Root Cause Analysis", "Cause", "Contributing Causes",
+        "Leadup", "Lead-up", "Fault", "Trigger", "Triggers",
     ],
     "What Went Well": ["Went Well", "Things That Went Well", "What Went Right", "What Worked"],
     "What Went Wrong": [
@@ -51,13 +51,13 @@ SECTION_ALIASES: dict[str, list[str]] = {
         "Things That Could Have Gone Better",
     ],
     "Action Items": [
-        "Follow-ups", "Follow-up Actions", "Follow-up Improvements", "Remediation", "Remediations",
-        "Root Cause Remediations", "Corrective Actions", "Corrective and Preventative Measures",
-        "Corrective and Preventive Measures", "Corrective and Preventive Actions",
-        "Preventive Measures", "Prevention", "Review Actions", "Next Steps",
-        "What We're Doing to Fix This", "What Could Be Done to Avoid This in Future",
+        "Follow-ups", "Follow-up Actions", "Remediation", "Corrective Actions",
+        "Follow-up Improvements", "Remediations", "Root Cause Remediations",
+        "Corrective and Preventative Measures", "Corrective and Preventive Measures",
+        "Corrective and Preventive Actions", "Preventive Measures", "Prevention", "Review Actions",
+        "Next Steps", "What We're Doing to Fix This", "What Could Be Done to Avoid This in Future",
     ],
-    "Lessons Learned": ["Lessons", "Lessons Learnt", "Takeaways", "Key Takeaways"],
+    "Lessons Learned": ["Lessons", "Takeaways", "Lessons Learnt", "Key Takeaways"],
 }
 """Headings of common templates (Google SRE, PagerDuty, Atlassian, Etsy, blog posts) per
 canonical section: the default of `section_aliases`, shared by the checks and `pmkb import`."""

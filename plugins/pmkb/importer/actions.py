@@ -27,16 +27,25 @@ from .table_text import TODO, header_lines, row_line
 ACTION_HEADER = header_lines("Action", "Owner", "Priority", "Due", "Status", "Ticket")
 
 _EXTRA_COLUMNS = {
-    "action items": "action", "owners": "owner", "owner(s)": "owner", "assigned to": "owner",
-    "bug": "ticket", "tracking bug": "ticket", "tickets": "ticket", "due by": "due",
-    "target": "due", "eta": "due",
+    "action items": "action",
+    "owners": "owner",
+    "owner(s)": "owner",
+    "assigned to": "owner",
+    "bug": "ticket",
+    "tracking bug": "ticket",
+    "tickets": "ticket",
+    "due by": "due",
+    "target": "due",
+    "eta": "due",
 }
 _STATUS_WORDS = {"open": "Open", "in-progress": "In progress", "done": "Done", "wont-do": "Won't do"}
 _CHECKBOX = re.compile(r"^\[([ xX]?)\]\s*")
 _PRIORITY = re.compile(r"\bP\d\b")
 _LINK = re.compile(r"\[([^\]]*)\]\((\S+?)\)")
 _URL = re.compile(r"https?://[^\s)>\]]+")
-_ISSUE_URL = re.compile(r"https?://\S*(?:/issues/|/pull/|/merge_requests/|/browse/|/tickets?/)\S*")
+_ISSUE_URL = re.compile(
+    r"https?://[^\s)>\]]*(?:/issues/|/pull/|/merge_requests/|/browse/|/tickets?/)[^\s)>\]]*"
+)
 _TICKET_KEY = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\b(?!-)")
 _TICKET_WORD = re.compile(r"^(?:issue|ticket|pr|pull request|bug|link|jira|#?\d+)\b", re.I)
 _OWNER = re.compile(r"\b(?:owners?|assignee|assigned to|dri)\s*[:=]?\s*(@?[\w.-]+(?:\s[A-Z][\w.-]*)?)", re.I)
@@ -225,9 +234,9 @@ def _ticket(text: str) -> str:
         found = pattern.search(text)
         if found:
             return found[0].rstrip(".,;")
-    for label, url in _LINK.findall(text):
-        if _TICKET_WORD.match(label.strip()):
-            return url
+    for link in _LINK.finditer(text):
+        if _TICKET_WORD.match(link[1].strip()):
+            return link[2]
     return ""
 
 
@@ -249,9 +258,13 @@ def _clean(text: str) -> str:
     def note(match: re.Match[str]) -> str:
         inner = match[1]
         is_note = (
-            _OWNER.search(inner) or _HANDLE.fullmatch(inner.strip()) or find_dates(inner)
-            or _PRIORITY.fullmatch(inner.strip()) or _TICKET_KEY.fullmatch(inner.strip())
-            or _DONE_MARK.fullmatch(f"({inner.strip()})") or _STATUS_NOTE.search(inner)
+            _OWNER.search(inner)
+            or _HANDLE.fullmatch(inner.strip())
+            or find_dates(inner)
+            or _PRIORITY.fullmatch(inner.strip())
+            or _TICKET_KEY.fullmatch(inner.strip())
+            or _DONE_MARK.fullmatch(f"({inner.strip()})")
+            or _STATUS_NOTE.search(inner)
             or re.fullmatch(r"\s*(?:done|completed?|fixed|in progress|open)\s*", inner, re.I)
         )
         return "" if is_note else match[0]
@@ -264,8 +277,10 @@ def _clean(text: str) -> str:
     text = re.sub(r"[\s,;]+\b(?:owner|assignee|due|priority|status|ticket)\s*[:=].*$", "", text, flags=re.I)
     words = text.split()
     while words and (
-        _HANDLE.fullmatch(words[-1]) or _PRIORITY.fullmatch(words[-1])
-        or _TICKET_KEY.fullmatch(words[-1]) or _URL.fullmatch(words[-1])
+        _HANDLE.fullmatch(words[-1])
+        or _PRIORITY.fullmatch(words[-1])
+        or _TICKET_KEY.fullmatch(words[-1])
+        or _URL.fullmatch(words[-1])
     ):
         words.pop()
     return " ".join(words).strip(" \t-–—,;:*_")

@@ -32,16 +32,22 @@ def relative_assets(lines: list[Line]) -> list[Asset]:
     for token in markdown_tokens("\n".join(line.text for line in lines)):
         if token.type != "inline" or not token.map:
             continue
-        number = lines[token.map[0]].number if token.map[0] < len(lines) else 0
+        block = lines[token.map[0] : token.map[1]]
         urls = [
             (str(child.attrs.get("src" if child.type == "image" else "href", "")), child.type == "image")
-            for child in token.children or [] if child.type in ("image", "link_open")
+            for child in token.children or []
+            if child.type in ("image", "link_open")
         ]
-        urls += [(url, url.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")))
-                 for url in _HTML.findall(token.content)]
+        urls += [
+            (url, url.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")))
+            for url in _HTML.findall(token.content)
+        ]
         for url, image in urls:
             path = unquote(url.split("#")[0].split("?")[0])
             if url and path and not _SCHEME.match(url) and url not in found:
+                number = next(
+                    (line.number for line in block if url in line.text), block[0].number if block else 0
+                )
                 found[url] = Asset(url, path, number, image)
     return list(found.values())
 

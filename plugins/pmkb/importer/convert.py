@@ -169,7 +169,9 @@ def _body(
     chunks = [_entries(source.sections[0].body, source.section_level, 2)]
     headings = []
     for members in slots.values():
-        headings += [HeadingMapping(m.heading.title, m.heading.line, m.canonical) for m in members if m.heading]
+        headings += [
+            HeadingMapping(m.heading.title, m.heading.line, m.canonical) for m in members if m.heading
+        ]
         chunks += _group(members, settings, fields["date"], todo, mapped)
     present = {members[0].canonical for members in slots.values()}
     severity = fields["severity"]
@@ -223,8 +225,10 @@ def _added_table(
         rows = action_rows(members, settings)
         if rows:
             done = sum(1 for row in rows if row.status == "Done")
-            mapped.append(f"action items: {len(rows)} row(s) from lines {rows[0].line}–{rows[-1].line}"
-                          + (f", {done} marked done" if done else ""))
+            mapped.append(
+                f"action items: {len(rows)} row(s) from lines {rows[0].line}–{rows[-1].line}"
+                + (f", {done} marked done" if done else "")
+            )
             todo.append(
                 f"Action Items: check the {len(rows)} row(s) converted from the original items, "
                 'fill their TODO cells, then delete "Original action items"'
@@ -245,13 +249,19 @@ def _added_table(
     return []
 
 
-def _timeline_from_elsewhere(source: Source, day: dt.date | None, todo: list[str], mapped: list[str]) -> list[str]:
+def _timeline_from_elsewhere(
+    source: Source, day: dt.date | None, todo: list[str], mapped: list[str]
+) -> list[str]:
     """The missing Timeline's table, from the first section with enough timed lines."""
     for section in source.sections:
         if section.canonical == "Action Items":
             continue
         timeline = read_timeline(section.lines(), day)
-        timed = [row for row in timeline.rows if not isinstance(row.when, dt.date) or isinstance(row.when, dt.datetime)]
+        timed = [
+            row
+            for row in timeline.rows
+            if not isinstance(row.when, dt.date) or isinstance(row.when, dt.datetime)
+        ]
         if len(timed) >= _MIN_TIMELINE_ROWS:
             where = f"“{section.heading.title}”" if section.heading else "the text before the first heading"
             _report_timeline(timeline, f"the timed lines of {where}", mapped, todo)
@@ -266,7 +276,9 @@ def _report_timeline(timeline: Timeline, origin: str, mapped: list[str], todo: l
         notes.append(f"the day moves on at midnight (line {', '.join(map(str, timeline.midnight_lines))})")
     if timeline.reordered:
         notes.append("rows sorted by time (the original is out of order)")
-    mapped.append(f"timeline: {len(timeline.rows)} row(s) from {origin}" + (f"; {'; '.join(notes)}" if notes else ""))
+    mapped.append(
+        f"timeline: {len(timeline.rows)} row(s) from {origin}" + (f"; {'; '.join(notes)}" if notes else "")
+    )
     todo.append(
         "Timeline: check the table built from the original lines (times as written: make sure they "
         'are UTC), then delete "Original timeline"'
@@ -284,7 +296,8 @@ def _usable_table(lines: list[Line], day: dt.date | None) -> bool:
         return False
     keys = [
         time if isinstance(time, dt.datetime) else dt.datetime.combine(day or dt.date(2000, 1, 1), time)
-        for time in times if time is not None
+        for time in times
+        if time is not None
     ]
     naive = [key.replace(tzinfo=None) for key in keys]
     return naive == sorted(naive)

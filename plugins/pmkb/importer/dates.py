@@ -28,9 +28,7 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
 _ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_MONTH_DAY = re.compile(
-    rf"\b{_WEEKDAY}{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?P<year>,?\s*\d{{4}}\b)?", re.I
-)
+_MONTH_DAY = re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?P<year>,?\s*\d{{4}}\b)?", re.I)
 _DAY_MONTH = re.compile(
     rf"\b{_WEEKDAY}\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?![a-z])(?P<year>,?\s*\d{{4}}\b)?", re.I
 )
@@ -114,7 +112,8 @@ def _evidence(source: Source) -> Iterable[tuple[str, list[tuple[int, str]]]]:
     prose = source.lines_outside("Action Items")
     labelled = [
         (line.number, " ".join(following.text for following in prose[index : index + 3]))
-        for index, line in enumerate(prose) if _DATE_LABEL.match(line.text)
+        for index, line in enumerate(prose)
+        if _DATE_LABEL.match(line.text)
     ]
     yield "a `Date:` line", labelled
     yield "the first date in the text", _numbered(prose)

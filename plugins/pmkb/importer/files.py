@@ -49,11 +49,18 @@ def taken_ids(files: Iterable[Path]) -> set[str]:
 
 
 def import_files(
-    sources: list[Path], docs_dir: Path, known: list[Path], settings: Settings, options: ImportOptions, echo: Echo
+    sources: list[Path],
+    docs_dir: Path,
+    known: list[Path],
+    settings: Settings,
+    options: ImportOptions,
+    echo: Echo,
 ) -> bool:
     """Import each source; True when every one was imported."""
     folders = [folder for folder in (options.out_dir, docs_dir) if folder is not None and folder.is_dir()]
-    taken = taken_ids([*known, *(path for folder in folders for path in folder.rglob("*.md") if path.is_file())])
+    taken = taken_ids(
+        [*known, *(path for folder in folders for path in folder.rglob("*.md") if path.is_file())]
+    )
     ok = True
     for source in sources:
         try:
@@ -84,7 +91,11 @@ def _import_one(
     ok = True
     for first_line, part in parts:
         result = convert(
-            part, source.name, settings, severity=options.severity, date=options.date,
+            part,
+            source.name,
+            settings,
+            severity=options.severity,
+            date=options.date,
             next_id=lambda year: next_free_id(taken, year, settings.id_pattern),
         )
         origin = f"{source}:{first_line}" if len(parts) > 1 else str(source)
@@ -93,8 +104,13 @@ def _import_one(
 
 
 def _write(
-    result: ImportResult, origin: str, source: Path, docs_dir: Path, options: ImportOptions,
-    taken: set[str], echo: Echo,
+    result: ImportResult,
+    origin: str,
+    source: Path,
+    docs_dir: Path,
+    options: ImportOptions,
+    taken: set[str],
+    echo: Echo,
 ) -> bool:
     target = (options.out_dir or docs_dir / str(result.year)) / result.file_name
     try:
@@ -102,8 +118,11 @@ def _write(
         with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(result.text)
     except FileExistsError:
-        echo(f"{origin}: not imported: {target} already exists; pmkb import never overwrites "
-             "(move it away or pass --out-dir)", True)
+        echo(
+            f"{origin}: not imported: {target} already exists; pmkb import never overwrites "
+            "(move it away or pass --out-dir)",
+            True,
+        )
         return False
     except OSError as exc:
         echo(f"{origin}: not imported: cannot write {target}: {exc}", True)
@@ -111,7 +130,8 @@ def _write(
     taken.add(result.id)
     copied = {
         asset.url: copy_asset(asset, source.parent, target.parent)
-        for asset in result.assets if options.copy_assets
+        for asset in result.assets
+        if options.copy_assets
     }
     for line in report_lines(result, origin, target, copied):
         echo(line, False)

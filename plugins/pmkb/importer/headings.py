@@ -19,14 +19,18 @@ _NOTE = re.compile(r"\s*\([^()]*\)$")
 _STAMP = re.compile(r"^[~\d]|^\w+ \d{1,2}\b")
 """A heading that starts with a time or a date is a timeline entry, whatever it says."""
 _MEANINGS: list[tuple[str, re.Pattern[str]]] = [
-    ("Action Items", re.compile(
-        r"\b(?:action items?|remediations?|corrective|preventi(?:ve|ative|on)|follow[- ]?ups?|"
-        r"next steps|avoid (?:this|it) in (?:the )?future)\b"
-    )),
+    (
+        "Action Items",
+        re.compile(
+            r"\b(?:action items?|remediations?|corrective|preventi(?:ve|ative|on)|follow[- ]?ups?|"
+            r"next steps|avoid (?:this|it) in (?:the )?future)\b"
+        ),
+    ),
     ("Lessons Learned", re.compile(r"\b(?:lessons?|takeaways?)\b")),
-    ("What Went Wrong", re.compile(
-        r"\b(?:went wrong|gone better|go(?:ne)? (?:so )?well|went poorly|got lucky|went badly)\b"
-    )),
+    (
+        "What Went Wrong",
+        re.compile(r"\b(?:went wrong|gone better|go(?:ne)? (?:so )?well|went poorly|got lucky|went badly)\b"),
+    ),
     ("What Went Well", re.compile(r"\b(?:went (?:well|right)|worked well)\b")),
     ("Timeline", re.compile(r"\b(?:timeline|chronology)\b")),
     ("Impact", re.compile(r"\bimpact(?:ed|s)?\b")),

@@ -11,8 +11,10 @@ def report_lines(result: ImportResult, origin: str, target: Path, copied: dict[s
     """`<target>: <id> (status: draft), imported from <source>`, then the details."""
     lines = [f"{target}: {result.id} (status: draft), imported from {origin}"]
     lines += [f"  {item}" for item in result.mapped]
-    lines.append("  headings: " + ("; ".join(
-        f"{h.original} → {h.section or 'kept as is'}" for h in result.headings) or "none"))
+    lines.append(
+        "  headings: "
+        + ("; ".join(f"{h.original} → {h.section or 'kept as is'}" for h in result.headings) or "none")
+    )
     if result.assets:
         lines.append("  relative links and images (they break once the file moves):")
         for asset in result.assets:

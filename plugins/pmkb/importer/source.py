@@ -103,8 +103,9 @@ class Source:
             if section.canonical in canonical:
                 continue
             if section.heading is not None:
-                lines.append(Line("#" * section.heading.level + " " + section.heading.title,
-                                  section.heading.line))
+                lines.append(
+                    Line("#" * section.heading.level + " " + section.heading.title, section.heading.line)
+                )
             lines += section.lines()
         return lines
 
@@ -229,8 +230,7 @@ def _headings(tokens: list[Token], offset: int) -> list[SourceHeading]:
 
 def _plain(inline: Token) -> str:
     return "".join(
-        child.content if child.type in ("text", "code_inline") else " " if "break" in child.type
-        else ""
+        child.content if child.type in ("text", "code_inline") else " " if "break" in child.type else ""
         for child in inline.children or []
     )
 

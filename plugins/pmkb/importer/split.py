@@ -16,7 +16,10 @@ def split_incidents(text: str, settings: Settings) -> list[tuple[int, str]]:
     starts = [
         token.map[0]
         for index, token in enumerate(tokens)
-        if token.type == "heading_open" and token.tag == "h1" and token.level == 0 and token.map
+        if token.type == "heading_open"
+        and token.tag == "h1"
+        and token.level == 0
+        and token.map
         and canonical_for(tokens[index + 1].content, settings, by_meaning=False) is None
     ]
     if len(starts) < 2:

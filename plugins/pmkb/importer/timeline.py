@@ -32,7 +32,8 @@ _TIME = re.compile(
 _COMPACT_TIME = re.compile(r"^~?(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s*[:\-–])")
 _OFFSET = re.compile(r"^\\?\[?\+\s*(\d+(?:\.\d+)?)\s*(h|hrs?|hours?|m|mins?|minutes?)\b\\?\]?", re.I)
 _ZONE = re.compile(r"^\s*(?:\(?(?:UTC|GMT|Z)\)?)(?![a-z])", re.I)
-_SEPARATOR = re.compile(r"^[\s*_\]\\/]*(?:[:\-–—|,]\s*)?")
+_SEPARATOR = re.compile(r"^\s*(?:[*_\]\\/]+(?![\w*_]))?\s*(?:[:\-–—|,]\s*)?")
+"""What joins a time to its event: closing emphasis (`*2023-01-04 05:13*: …`), a colon."""
 _DATE_GLUE = re.compile(r"^[\s,/T*_]*(?:at\s+)?", re.I)
 _MIDNIGHT = dt.timedelta(hours=12)
 _NO_EVENT = re.compile(r"|\(.*\)|.*\ball times\b.*|.*:", re.I)
@@ -236,5 +237,7 @@ def _event(rest: str, lines: list[Line], index: int, heading: bool) -> str:
         parts.append(_strip(text) if heading else text)
         if heading:
             break
-    event = " ".join(" ".join(parts).split()).strip(" *_")
+    event = " ".join(" ".join(parts).split())
+    if event.count("*") % 2 or event.startswith("**") and event.endswith("**") and event.count("**") == 2:
+        event = event.strip(" *_")  # emphasis left open by the time, or around the whole event
     return event[:300].rstrip() + ("…" if len(event) > 300 else "")
