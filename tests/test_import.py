@@ -16,9 +16,10 @@ import pytest
 from conftest import VALID, check_files, pmkb
 from markdown_it import MarkdownIt
 from pmkb.core.document import read_document
-from pmkb.core.importer import ImportResult, convert
 from pmkb.core.postmortem import read_postmortem
+from pmkb.core.scaffold import file_slug
 from pmkb.core.settings import Settings
+from pmkb.importer import ImportResult, convert
 
 SAMPLES = Path(__file__).parent / "import_samples"
 TODAY = dt.date(2025, 6, 1)
@@ -156,7 +157,7 @@ def test_front_matter_is_inferred_or_todo(
     assert data["id"] == f"PM-{date[:4] if date else TODAY.year}-001"
     for key in ("started_at", "detected_at", "mitigated_at", "resolved_at"):
         assert data[key] == "TODO"
-    assert result.file_name == (f"{date}-" if date else "") + result.slug + ".md"
+    assert result.file_name == (f"{date}-" if date else "") + file_slug(result.title) + ".md"
 
 
 def test_due_dates_of_action_items_are_not_taken_for_the_incident_date() -> None:
@@ -305,7 +306,7 @@ def test_import_writes_drafts_with_the_next_free_ids(repo: Path) -> None:
     assert "Leadup → Contributing Factors" in result.stdout
     assert "Five whys → kept as is" in result.stdout
     assert result.stdout.count("still to supply:") == 4
-    assert "  - services: the affected services\n" in result.stdout
+    assert "  - [ ] services: the affected services\n" in result.stdout
     check = pmkb(repo, "check", "--format", "json")
     assert '"PM105"' not in check.stdout and '"PM104"' not in check.stdout
 
@@ -357,5 +358,5 @@ def test_import_reports_a_file_it_cannot_read_and_goes_on(repo: Path) -> None:
     (repo / "inbox/latin1.md").write_bytes("## Résumé\n".encode("latin-1"))
     result = pmkb(repo, "import", "inbox/latin1.md", "inbox/hugo_toml.md")
     assert result.returncode == 1
-    assert "inbox/latin1.md: not imported: not UTF-8 text" in result.stderr
+    assert "inbox/latin1.md:1:5: not imported: file is not valid UTF-8 (byte 0xe9); save it as UTF-8" in result.stderr
     assert "imported from inbox/hugo_toml.md" in result.stdout

@@ -224,22 +224,28 @@ def _git_user_name() -> str | None:
 
 
 @main.command("import")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--severity", default=None,
-              help="Severity of every file imported (default: a `Severity: SEV2` or `Sev 2` "
-                   "in the text, else TODO).")
+              help="Severity of every file imported (default: what the file states, e.g. "
+                   "`Severity: Major`, mapped to the scale; else TODO).")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The incident's day (YYYY-MM-DD), over what the files say.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write the files here (default: <docs_dir>/<yyyy>/, like pmkb new).")
+@click.option("--split", is_flag=True,
+              help="A file holding several incidents (one `#` heading each) makes one draft each.")
+@click.option("--copy-assets", is_flag=True,
+              help="Copy the relative images and links of each file beside the new one.")
 @CONFIG_OPTION
-def import_(files: tuple[Path, ...], severity: str | None, out_dir: Path | None,
-            config_file: Path) -> None:
+def import_(files: tuple[Path, ...], severity: str | None, day: dt.datetime | None,
+            out_dir: Path | None, split: bool, copy_assets: bool, config_file: Path) -> None:
     """Convert postmortems written in other templates into drafts. Never overwrites.
 
-    Prints each file written and what its author still has to supply; exit 1 if a file
-    could not be imported (the others still are).
+    Prints each file written, what was taken from where, and a checklist of what its
+    author still has to supply; exit 1 if a file could not be imported (the others
+    still are).
     """
-    from .core.importer import convert, ids_in  # here, so the other commands start fast
+    from .importer.files import ImportOptions, import_files  # here, so the other commands start fast
 
     site = _site(config_file)
     if severity is not None and severity not in site.settings.severities:
@@ -247,42 +253,11 @@ def import_(files: tuple[Path, ...], severity: str | None, out_dir: Path | None,
             f"unknown severity {severity!r}; use one of: {', '.join(site.settings.severities)}",
             param_hint="--severity",
         )
-    taken = ids_in(KnowledgeBase(site.docs_dir, site.settings).postmortem_files())
-    failed = False
-    for source in files:
-        try:
-            text = source.read_bytes().decode("utf-8-sig")
-            result = convert(
-                text, source.name, site.settings, severity=severity,
-                next_id=lambda year: next_free_id(taken, year, site.settings.id_pattern),
-            )
-        except (OSError, UnicodeDecodeError, ScaffoldError) as exc:
-            reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc
-            click.echo(f"{source}: not imported: {reason}", err=True)
-            failed = True
-            continue
-        target = (out_dir or site.docs_dir / str(result.year)) / result.file_name
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
-                handle.write(result.text)
-        except FileExistsError:
-            click.echo(f"{source}: not imported: {target} already exists; pmkb import never "
-                       "overwrites (move it away or pass --out-dir)", err=True)
-            failed = True
-            continue
-        except OSError as exc:
-            click.echo(f"{source}: not imported: cannot write {target}: {exc}", err=True)
-            failed = True
-            continue
-        taken.add(result.id)
-        click.echo(f"{target}: {result.id} (status: draft), imported from {source}")
-        click.echo("  headings: " + ("; ".join(
-            f"{h.original} → {h.section or 'kept as is'}" for h in result.headings) or "none"))
-        click.echo("  still to supply:")
-        for item in result.todo:
-            click.echo(f"  - {item}")
-    sys.exit(1 if failed else 0)
+    options = ImportOptions(severity, day.date() if day else None, out_dir, split, copy_assets)
+    known = KnowledgeBase(site.docs_dir, site.settings).postmortem_files()
+    ok = import_files(list(files), site.docs_dir, known, site.settings, options,
+                      lambda line, err: click.echo(line, err=err))
+    sys.exit(0 if ok else 1)
 
 
 @main.command()

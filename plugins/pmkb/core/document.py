@@ -26,6 +26,13 @@ _markdown = MarkdownIt("commonmark").enable("table").disable(["inline", "list", 
 Inline parsing, lists and blockquotes are off (three times faster); a list reads as a
 paragraph, and a heading quoted in a blockquote is not a section."""
 
+_full_markdown = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """The full CommonMark parse (lists, quotes, inline), for readers that need nesting:
+    `pmkb import` reads other teams' lists and headings at any level with it."""
+    return _full_markdown.parse(text)
 
 
 @dataclass
@@ -118,10 +125,10 @@ def read_id(path: str, raw: bytes) -> Document:
     return document
 
 
-def read_document(path: str, raw: bytes) -> Document:
-    """Parse a file's bytes into a Document; never raises."""
+def read_document(path: str, raw: bytes, *, other_unicode: bool = False) -> Document:
+    """Parse a file's bytes into a Document; never raises. `other_unicode`: see decode_text."""
     document = Document(path=path)
-    text, problem = decode_text(raw)
+    text, problem = decode_text(raw, other_unicode=other_unicode)
     if problem is not None:
         document.problems.append(problem)
         return document
@@ -133,13 +140,42 @@ def read_document(path: str, raw: bytes) -> Document:
     return document
 
 
-def decode_text(raw: bytes) -> tuple[str, ReadProblem | None]:
-    """Bytes to text with `\n` line ends; a BOM is dropped. Refuses binary and non-UTF-8."""
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32 LE"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32 BE"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16 LE"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16 BE"),
+)
+
+
+def decode_text(raw: bytes, *, other_unicode: bool = False) -> tuple[str, ReadProblem | None]:
+    """Bytes to text with `\n` line ends; a BOM is dropped. Refuses binary and non-UTF-8.
+
+    A UTF-16 or UTF-32 file with a byte-order mark is text in another encoding: it is
+    decoded when `other_unicode` is set (`pmkb import` writes UTF-8 anyway), else reported
+    as "not UTF-8" (MkDocs reads UTF-8 only), never as binary.
+    """
     if len(raw) > MAX_BYTES:
         size = f"{len(raw) / 1_000_000:.1f} MB"
         return "", ReadProblem("unreadable", f"file is {size}, over the 2 MB limit", 1)
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            if not other_unicode:
+                message = (
+                    f"file is {name} text (it starts with a byte-order mark), not UTF-8; save it as UTF-8"
+                )
+                return "", ReadProblem("unreadable", message, 1)
+            try:
+                text = raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                return "", ReadProblem("unreadable", f"file is not valid {name} ({exc.reason})", 1)
+            return _unix_lines(text), None
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        head = raw[:200]
+        if head.count(b"\x00") * 3 >= len(head):  # every other byte: UTF-16 without its mark
+            message = "file looks like UTF-16 text without a byte-order mark, not UTF-8; save it as UTF-8"
+            return "", ReadProblem("unreadable", message, line)
         return "", ReadProblem("unreadable", "file is binary (it has a NUL byte), not text", line)
     try:
         text = raw.decode("utf-8-sig")
@@ -148,7 +184,11 @@ def decode_text(raw: bytes) -> tuple[str, ReadProblem | None]:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
         return "", ReadProblem("unreadable", message, line, col)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    return _unix_lines(text), None
+
+
+def _unix_lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _split_front_matter(lines: list[str], document: Document) -> int:

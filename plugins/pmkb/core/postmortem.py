@@ -182,6 +182,7 @@ _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 def parse_timeline_time(text: str) -> dt.datetime | dt.time | None:
     """`14:05`, `14:05:30`, `2026-06-20 14:05` or ISO 8601 (`…T14:05:00Z`)."""
     text = re.sub(r"\s*\(?UTC\)?$|Z$", "", text.strip(), flags=re.IGNORECASE) or text
+    text = re.sub(r"^(\d{4}-\d{2}-\d{2})\s+(?=\d)", r"\1 ", text)  # `2021-12-10   15:40`
     clock = _CLOCK.fullmatch(text)
     if clock:
         hour, minute, second = (int(part or 0) for part in clock.groups())

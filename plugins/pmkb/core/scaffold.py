@@ -75,10 +75,24 @@ def _learned_formats(ids: list[str], id_pattern: str) -> list[str]:
     return [shape for shape, _ in shapes.most_common()]
 
 
+_LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-|$)")
+
+
+def file_slug(title: str) -> str:
+    """The slugified title, at most 60 characters, without a leading date (the file name
+    starts with the day already: no `2018-02-12-2018-02-12-…`)."""
+    slug = _LEADING_DATE.sub("", slugify(title))[:SLUG_LENGTH].rstrip("-")
+    return slug or "unnamed"
+
+
+def file_name(day: dt.date | None, title: str) -> str:
+    """`<yyyy-mm-dd>-<slug>.md`, or `<slug>.md` when the day is not known."""
+    return f"{day.isoformat()}-{file_slug(title)}.md" if day else f"{file_slug(title)}.md"
+
+
 def target_path(docs_dir: Path, day: dt.date, title: str) -> Path:
     """`<docs>/<yyyy>/<yyyy-mm-dd>-<slug>.md`."""
-    slug = slugify(title)[:SLUG_LENGTH].rstrip("-")
-    return docs_dir / f"{day.year}" / f"{day.isoformat()}-{slug}.md"
+    return docs_dir / f"{day.year}" / file_name(day, title)
 
 
 def _yaml_string(value: str) -> str:

@@ -27,6 +27,41 @@ FULL_REPORT = [
     "Action Items",
     "Lessons Learned",
 ]
+SECTION_ALIASES: dict[str, list[str]] = {
+    "Summary": [
+        "Executive Summary", "Incident Summary", "Overview", "TL;DR", "Issue Summary",
+        "Incident Overview", "Synopsis",
+    ],
+    "Impact": [
+        "Customer Impact", "User Impact", "Business Impact", "Incident Impact", "Impact on Users",
+        "Impact on Customers", "What Was the Impact", "What Was the Impact Identified",
+    ],
+    "Timeline": [
+        "Timeline of Events", "Incident Timeline", "Sequence of Events",
+        "Detailed Timeline",
+    ],
+    "Contributing Factors": [
+        "Root Cause", "Root Causes", "Causes", "Root Cause Analysis", "Cause", "Contributing Causes",
+        "Leadup", "Lead-up", "Fault", "Trigger", "Triggers",
+    ],
+    "What Went Well": ["Went Well", "Things That Went Well", "What Went Right", "What Worked"],
+    "What Went Wrong": [
+        "Went Wrong", "Things That Went Wrong", "Where We Got Lucky", "What Didn't Go So Well",
+        "What Didn't Go Well", "What Went Poorly", "What Could Have Gone Better",
+        "Things That Could Have Gone Better",
+    ],
+    "Action Items": [
+        "Follow-ups", "Follow-up Actions", "Remediation", "Corrective Actions",
+        "Follow-up Improvements", "Remediations", "Root Cause Remediations",
+        "Corrective and Preventative Measures", "Corrective and Preventive Measures",
+        "Corrective and Preventive Actions", "Preventive Measures", "Prevention", "Review Actions",
+        "Next Steps", "What We're Doing to Fix This", "What Could Be Done to Avoid This in Future",
+    ],
+    "Lessons Learned": ["Lessons", "Takeaways", "Lessons Learnt", "Key Takeaways"],
+}
+"""Headings of common templates (Google SRE, PagerDuty, Atlassian, Etsy, blog posts) per
+canonical section: the default of `section_aliases`, shared by the checks and `pmkb import`."""
+
 INCIDENT_BRIEF = ["Summary", "Impact", "Timeline", "Contributing Factors", "Action Items"]
 
 
@@ -79,19 +114,20 @@ class Settings(BaseModel):
         }
     )
     """Sections each severity requires. A severity not listed requires the full report."""
-    section_aliases: dict[str, list[str]] = Field(
+    section_aliases: dict[str, list[str]] = Field(default_factory=lambda: dict(SECTION_ALIASES))
+    """Heading aliases per canonical section name (matched case-insensitively, numbering and
+    a trailing colon ignored). `pmkb import` maps other templates' headings with the same table."""
+    severity_aliases: dict[str, list[str]] = Field(
         default_factory=lambda: {
-            "Summary": ["Executive Summary", "Incident Summary", "Overview", "TL;DR"],
-            "Impact": ["Customer Impact", "User Impact", "Business Impact"],
-            "Timeline": ["Timeline of Events", "Incident Timeline"],
-            "Contributing Factors": ["Root Cause", "Root Causes", "Causes", "Root Cause Analysis"],
-            "What Went Well": ["Went Well", "Things That Went Well"],
-            "What Went Wrong": ["Went Wrong", "Things That Went Wrong", "Where We Got Lucky"],
-            "Action Items": ["Follow-ups", "Follow-up Actions", "Remediation", "Corrective Actions"],
-            "Lessons Learned": ["Lessons", "Takeaways", "Lessons Learnt"],
+            "SEV1": ["critical", "highest", "blocker", "P1", "P0"],
+            "SEV2": ["major", "high", "P2"],
+            "SEV3": ["minor", "medium", "moderate", "P3"],
+            "SEV4": ["low", "trivial", "P4"],
         }
     )
-    """Heading aliases per canonical section name (matched case-insensitively)."""
+    """Words other templates use for a level of the scale (`Critical`, `Major (High)`, `P1`),
+    used by `pmkb import`. Levels that are not on the scale are ignored; `Sev 2` and `SEV-2`
+    map to `SEV2` without an alias when the scale has it."""
     priorities: list[str] = Field(default_factory=lambda: ["P0", "P1", "P2", "P3"])
     """Action-item priorities, most urgent first."""
     ticket_required_for: list[str] = Field(default_factory=lambda: ["P0", "P1"])
@@ -241,6 +277,16 @@ class Settings(BaseModel):
             for state, words in reversed(self.item_statuses.items())
             for word in words
         }
+
+    @cached_property
+    def severity_lookup(self) -> dict[str, str]:
+        """Casefolded level or alias → a level of the scale (aliases of other levels dropped)."""
+        lookup = {level.casefold(): level for level in self.severities}
+        for level, aliases in self.severity_aliases.items():
+            if level in self.severities:
+                for alias in aliases:
+                    lookup.setdefault(alias.casefold(), level)
+        return lookup
 
     def known_sections(self) -> list[str]:
         """Every canonical section name: the full report plus any configured one."""

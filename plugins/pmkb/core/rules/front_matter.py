@@ -144,6 +144,10 @@ _PROBLEM_RULES = {
 }
 
 
+IMPORT_PLACEHOLDER = "TODO"
+"""What `pmkb import` writes where the source did not say: named as such, not as a type error."""
+
+
 def check(ctx: CheckContext) -> Iterator[Finding]:
     postmortem = ctx.postmortem
     for problem in postmortem.document.problems:
@@ -173,6 +177,8 @@ def _schema_findings(ctx: CheckContext) -> Iterator[Finding]:
             hint = difflib.get_close_matches(str(loc[0]), known, n=1)
             fix = f"; did you mean `{hint[0]}`?" if hint else f"; known keys: {', '.join(known)}"
             yield UNKNOWN_KEY.at(line, col, f"unknown key `{where}`{fix}")
+        elif error.get("input") == IMPORT_PLACEHOLDER:
+            yield INVALID_VALUE.at(line, col, f"`{where}`: `TODO` left by import; {_describe(error)}")
         else:
             yield INVALID_VALUE.at(line, col, f"`{where}`: {_describe(error)}")
 
@@ -204,7 +210,12 @@ def _value_findings(ctx: CheckContext) -> Iterator[Finding]:
             *postmortem.key_position("id"),
             f"id `{meta.id}` does not match the pattern `{settings.id_pattern}` (e.g. PM-2026-014)",
         )
-    if meta.severity is not None and meta.severity not in settings.severities:
+    if meta.severity == IMPORT_PLACEHOLDER:
+        yield UNKNOWN_SEVERITY.at(
+            *postmortem.key_position("severity"),
+            f"severity `TODO` left by import; use one of: {', '.join(settings.severities)}",
+        )
+    elif meta.severity is not None and meta.severity not in settings.severities:
         yield UNKNOWN_SEVERITY.at(
             *postmortem.key_position("severity"),
             f"unknown severity `{meta.severity}`{_one_of(meta.severity, settings.severities)}",
