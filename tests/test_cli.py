@@ -148,3 +148,13 @@ def test_checking_one_file_still_finds_an_id_used_by_another(repo: Path) -> None
     result = pmkb(repo, "check", "postmortems/2026/copy.md")
     assert result.returncode == 1
     assert "PM601 id `PM-2026-014` is also used by postmortems/2026/good.md:2" in result.stdout
+
+
+def test_a_directory_named_like_a_markdown_file_is_reported(repo: Path) -> None:
+    folder = repo / "postmortems" / "2026" / "drafts.md"
+    folder.mkdir()
+    result = pmkb(repo, "check", "postmortems/2026/drafts.md")
+    assert result.returncode == 2
+    assert "postmortems/2026/drafts.md: a directory, not a Markdown file" in result.stderr
+    whole = pmkb(repo, "check")  # found while walking the knowledge base: skipped, not read
+    assert whole.returncode == 0, whole.stdout + whole.stderr

@@ -65,6 +65,12 @@ def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict
         paths = _inside_knowledge_base(paths, site)
         if not paths:
             return
+    folders_named_md = [p for p in paths if p.is_dir() and p.suffix.lower() == ".md"]
+    for folder in folders_named_md:
+        click.echo(f"{folder}: a directory, not a Markdown file; name the files inside it "
+                   "or the directory without its .md", err=True)
+    if folders_named_md:
+        sys.exit(2)
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
     click.echo(render(result.diagnostics, output_format, result.files_checked, site.rules_url))
