@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from . import lexicon
+from .given_names import GIVEN_NAMES
 from .people import INDIVIDUALS, Agent, People
 from .sentences import Token, sentences, tokens
 
@@ -39,21 +40,21 @@ class Blame:
     """The words naming the person, when there is one."""
 
 
-_PROBE_WORDS = (
+_TRIGGERS = (
     lexicon.FAILURE_VERBS | lexicon.FAIL_AUX | lexicon.FAILURE_NOUNS | lexicon.NEGATIONS
-    | lexicon.COUNTERFACTUAL_MODALS | lexicon.CONTRACTED_COUNTERFACTUALS
-    | {"only", "had", "wasn't", "without"}
+    | lexicon.COUNTERFACTUAL_MODALS | lexicon.CONTRACTED_COUNTERFACTUALS | lexicon.OPERATION_VERBS
+    | lexicon.ARTEFACTS | {"if", "had", "was", "wasn't", "did"}
 )
-_PROBE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, _PROBE_WORDS), key=len, reverse=True))
-    + r"|\w+n't)(?![\w-])",
-    re.IGNORECASE,
+"""Words without which no sentence is blame (the phrases aside)."""
+_CUES = (
+    lexicon.PERSON_PRONOUNS | lexicon.PERSON_POSSESSIVES | lexicon.ROLES
+    | lexicon.INDEFINITE_PEOPLE | lexicon.HUMAN_ONLY_VERBS | GIVEN_NAMES
+    | {"we", "us", "member", "mistake", "mistakes", "negligence", "oversight", "carelessness",
+       "blunder", "typo"}
 )
-_OPERATION_PROBE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, lexicon.OPERATION_VERBS), key=len,
-                                       reverse=True)) + r"|\w+'s|\w+’s)(?![\w-])",
-    re.IGNORECASE,
-)
+"""Words without which no sentence names a person: most sentences have none, and are
+not read further (the language rules must cost under a millisecond per postmortem)."""
+_WORD = re.compile(r"[a-z][a-z'-]*")
 _BE = frozenset("was were is are been being be got gets get".split())
 _SIGNAL_VERBS = frozenset(
     "ignored ignore ignores ignoring missed miss misses silenced silences muted mutes snoozed "
@@ -77,16 +78,27 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
 
 
+def worth_reading(text: str, people: People, phrase_re: re.Pattern[str] | None) -> bool:
+    """Whether some sentence of `text` could be blame: a cheap test on its words."""
+    if phrase_re is not None and phrase_re.search(text):
+        return True
+    words = set(_WORD.findall(text.lower().replace("’", "'").replace("'s", "")))
+    if not words & _TRIGGERS:
+        return False
+    return bool(words & _CUES or words & people.known) or "@" in text
+
+
 def find_blame(passage: Passage, people: People, phrases: tuple[str, ...] = ()) -> list[Blame]:
     """Blame in a passage: at most one finding per rule per sentence."""
     text = passage.text
     phrase_re = phrase_pattern(phrases)
-    factor = passage.context == "factor"
-    has_probe = _PROBE.search(text) or (_OPERATION_PROBE.search(text) is not None)
-    if not has_probe and (phrase_re is None or phrase_re.search(text) is None):
+    if not worth_reading(text, people, phrase_re):
         return []
+    factor = passage.context == "factor"
     found: list[Blame] = []
     for start, end in sentences(text):
+        if not worth_reading(text[start:end], people, phrase_re):
+            continue
         words = tokens(text, start, end)
         hits = _Sentence(text, words, people, factor).judge()
         if phrase_re is not None:
@@ -157,15 +169,16 @@ class _Sentence:
             return self._failure_noun(index)
         if word in lexicon.OPERATION_VERBS:
             return self._operation(index)
-        if token.is_possessive and self._next(index) in lexicon.ARTEFACTS:
+        if (token.is_possessive or word in lexicon.PERSON_POSSESSIVES) \
+                and self._next(index) in lexicon.ARTEFACTS:
             return self._artefact(index)
         return None
 
     # --- the patterns ---------------------------------------------------------------
 
     def _failure_verb(self, index: int, kind: Kind) -> Blame | None:
-        if self._is_adjective(index):
-            return None  # "a missed page", "the ignored alert"
+        if self._is_adjective(index) or self._next(index) in ("nothing", "no", "none"):
+            return None  # "a missed page", "the ignored alert", "forgot nothing"
         if self._is_passive(index):
             agent = self._by_agent(index)
         else:
@@ -197,7 +210,7 @@ class _Sentence:
         return self._person_blame("person", "lapse", self.subject(index), min(at + 1, len(words) - 1))
 
     def _operation(self, index: int) -> Blame | None:
-        if self._is_adjective(index):
+        if self._is_adjective(index) or self._is_hypothetical(index):
             return None
         if self._is_passive(index):
             agent = self._by_agent(index)
@@ -214,6 +227,8 @@ class _Sentence:
         if not (self.factor or self.causal):
             return None
         owner = self.words[index]
+        if owner.lower in lexicon.PERSON_POSSESSIVES:
+            return self._blame("person", "operation", Agent("pronoun", (owner,)), index + 1)
         agent = self.people.classify([owner])
         if agent is None or not agent.is_person:
             return None
@@ -330,6 +345,12 @@ class _Sentence:
         rest = [t.lower for t in self.words[index:]]
         for at, word in enumerate(rest):
             if word in ("because", "since", "as"):
+                subject = self.people.classify(self._phrase_before(index + at + 3))
+                if rest[at + 1 : at + 2] and (
+                    rest[at + 1] in lexicon.PERSON_PRONOUNS or subject is not None
+                    and subject.is_person
+                ):
+                    return False  # "because he was in a meeting"
                 clause = set(rest[at + 1 : at + 8])
                 return bool(clause & {"no", "not", "n't", "nothing", "did", "didn't", "was",
                                       "wasn't", "lacked", "had"})
@@ -359,8 +380,31 @@ class _Sentence:
                 break
         if at < 0:
             return None
+        if words[at].lower in ("and", "but", "then", "or"):
+            return self._clause_subject(at, human_evidence)
         phrase = self._phrase_before(at + 1)
-        return self.people.classify(phrase, human_evidence=human_evidence)
+        agent = self.people.classify(phrase, human_evidence=human_evidence)
+        start = at + 1 - len(phrase)
+        if agent is not None and agent.kind in ("thing", "organisation") and start >= 2 \
+                and words[start - 1].lower in ("on", "of", "from", "in", "at", "with"):
+            owner = self.people.classify(self._phrase_before(start - 1))
+            if owner is not None and owner.is_person:
+                return owner  # "the engineer on call", "a developer on the payments team"
+        return agent
+
+    def _clause_subject(self, at: int, human_evidence: bool) -> Agent | None:
+        """The subject of a coordinated clause: `The maintainer reused … and did not …`."""
+        words = self.words
+        start = at - 1
+        while start > 0 and words[start - 1].lower not in (",", ";", ":") \
+                and words[start - 1].lower not in lexicon.CLAUSE_BREAKS:
+            start -= 1
+        end = start
+        while end < at and end - start < 5 and not _verb_like(words[end].lower):
+            end += 1
+        if end == start or end == at:
+            return None
+        return self.people.classify(words[start:end], human_evidence=human_evidence)
 
     def _phrase_before(self, end: int) -> list[Token]:
         """The noun phrase ending just before `end` (at most four words)."""
@@ -394,6 +438,14 @@ class _Sentence:
                 return None
         return None
 
+    def _is_hypothetical(self, index: int) -> bool:
+        """`would have rolled back`, `decided to restart`: no action was taken."""
+        at = index - 1
+        while at >= 0 and self.words[at].lower in lexicon.ADVERBS | {"have", "not", "never"}:
+            at -= 1
+        return at >= 0 and self.words[at].lower in lexicon.COUNTERFACTUAL_MODALS | {
+            "to", "will", "can", "may", "would", "could"}
+
     def _is_passive(self, index: int) -> bool:
         at = index - 1
         while at >= 0 and self.words[at].lower in lexicon.ADVERBS | {"not", "never"}:
@@ -423,6 +475,11 @@ def _stops_phrase(word: str, forward: bool = False) -> bool:
     if forward:
         return stops and word not in ("the",)
     return stops or word in lexicon.ADVERBS
+
+
+def _verb_like(word: str) -> bool:
+    return word in lexicon.AUXILIARIES or word in lexicon.FAILURE_VERBS \
+        or word in lexicon.OPERATION_VERBS or word in lexicon.FAIL_AUX or word.endswith("ed")
 
 
 def _is_participle(word: str) -> bool:

@@ -70,7 +70,7 @@ OPERATION_VERBS = _forms(
     "upgraded upgrades migrated migrates renamed renames reverted reverts overrode overrides",
     "bypassed bypasses introduced introduces added adds wrote writes rolled released",
     "promoted promotes failed-over flushed flushes purged purges wiped wipes reset resets",
-    "rotated rotates revoked revokes scaled scales resized resizes",
+    "rotated rotates revoked revokes scaled scales resized resizes turned",
 )
 """Verbs of changing a system: a person as their subject in a contributing factor is a cause."""
 CAUSAL = _forms(
@@ -97,10 +97,9 @@ ARTEFACTS = _forms(
 )
 """What a person makes: `Omar's hotfix` as a cause in a contributing factor."""
 
-COUNTERFACTUAL_MODALS = _forms("should could would ought might must")
-CONTRACTED_COUNTERFACTUALS = _forms(
-    "should've could've would've shouldn't've couldn't've wouldn't've might've must've"
-)
+COUNTERFACTUAL_MODALS = _forms("should could ought")
+"""Modals of judgement; `would have` states a consequence (`the on-call would have rolled back`)."""
+CONTRACTED_COUNTERFACTUALS = _forms("should've could've shouldn't've couldn't've")
 PERFORMANCE_PARTICIPLES = _forms(
     "caught noticed known realised realized checked verified tested read seen spotted asked",
     "escalated followed paid looked reviewed double-checked waited been communicated",

@@ -58,21 +58,28 @@ OBJECTS = _forms(
     "section api webhook header field parameter setting settings variable version dependency",
     "package image container chart manifest probe slo sli budget quota rate ticket form",
     "button prompt confirmation approval review lint linter validation validator test-case",
-    "fixture drill game-day gameday exercise on-call rotation schedule escalation contact",
+    "fixture drill game-day gameday exercise rotation schedule escalation contact",
     "owner owners list inventory diagram doc page wiki guide handbook readme log logs trace",
-    "span dashboard", "sequence",
+    "span dashboard sequence branch branches bot push pushes",
 )
 """Things one can point to once changed."""
 _FILLER = _forms("we need to should will must please let's going forward also all our the a an")
 _CONDITION = re.compile(
     r"\b(?:when|whenever|if|before|after|until|unless|above|below|over|under|exceeds?|within|"
-    r"every|each|per|at least|at most|so that|instead of|rather than|from \S+ to|by \d)\b",
+    r"every|each|per|at least|at most|so that|instead of|rather than|from \S+ to|by \d|"
+    r"except|by \w+ing)\b",
     re.IGNORECASE,
 )
 _MEASURE = re.compile(r"\d|%|`|\b(?:one|two|three|four|five|ten|twice|daily|weekly|hourly)\b",
                       re.IGNORECASE)
-_IDENTIFIER = re.compile(r"\b\w+[-_./]\w+|\b[A-Z]{2,}\b|\b[a-z]+[A-Z]\w*")
-_PLACE = re.compile(r"\b(?:in|on|to|into|for|from)\s+(?:the\s+|our\s+|a\s+)?([\w-]+)", re.IGNORECASE)
+_IDENTIFIER = re.compile(r"\b\w+[_./]\w+|\b\w*\d\w*|\b[a-z]+[A-Z]\w*|\b\w+(?:-\w+)+")
+_PLACE = re.compile(r"\b(?:in|on|to|for|from)\s+(?:the\s+|our\s+|a\s+)?([\w-]+)", re.IGNORECASE)
+COMMON_HYPHENATED = frozenset(
+    "on-call follow-up follow-ups double-check re-evaluate two-factor real-time long-term "
+    "short-term end-to-end built-in up-to-date high-level low-level third-party day-to-day "
+    "in-house non-production pre-production e-mail co-worker self-service rate-limit "
+    "make-up check-in run-time".split()
+)
 _CLAUSES = re.compile(r"\s*(?:,|;|:|\band then\b|\band\b|\bthen\b|\bplus\b)\s*", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'’-]+")
 _VAGUE_TAIL = re.compile(
@@ -115,7 +122,7 @@ def _clause(clause: str) -> Vagueness | None:
     tail_vague = _VAGUE_TAIL.search(clause)
     measured = bool(_MEASURE.search(clause))
     observable = measured or bool(
-        _CONDITION.search(clause) or _IDENTIFIER.search(clause) or _place(clause)
+        _CONDITION.search(clause) or _identifier(clause) or _place(clause)
     )
     objects = [w for w in content[1:] if w in OBJECTS]
     generic = [w for w in content[1:] if w in GENERIC]
@@ -128,6 +135,8 @@ def _clause(clause: str) -> Vagueness | None:
         phrase = " ".join(words[: words.index(verb) + (2 if verb in ("look", "make") else 1)])
         return Vagueness(clause, phrase)
     if verb in CHANGE or verb in OBJECTS:
+        if verb in _TO_VALUE and " to " in f" {clause.lower()} ":
+            return None  # "set the default profile to staging"
         if observable or (objects and not quantified):
             return None
         if generic or quantified or not objects:
@@ -139,10 +148,23 @@ def _clause(clause: str) -> Vagueness | None:
     return None
 
 
+_TO_VALUE = frozenset(
+    "set raise lower increase decrease change move switch migrate pin upgrade downgrade bump "
+    "cap limit shorten extend default".split()
+)
+
+
+def _identifier(clause: str) -> bool:
+    """A name of one thing: `payments-db`, `max.poll.records`, `retryPolicy`, `infra/prod`."""
+    return any(
+        match.group(0).lower() not in COMMON_HYPHENATED for match in _IDENTIFIER.finditer(clause)
+    )
+
+
 def _place(clause: str) -> bool:
     """A concrete place: `in the payments-db runbook`, `on checkout-api`, `to the chart`."""
     for match in _PLACE.finditer(clause):
         word = match.group(1).lower()
-        if word in OBJECTS or "-" in word or "_" in word:
+        if word in OBJECTS or ("-" in word and word not in COMMON_HYPHENATED) or "_" in word:
             return True
     return False

@@ -13,6 +13,7 @@ from .registry import Finding, rule
 if TYPE_CHECKING:
     from ..document import TableRow
     from ..postmortem import ActionTable
+    from ..settings import Settings
     from .context import CheckContext
 
 REQUIRED_COLUMNS = ("action", "owner", "priority", "due", "status")
@@ -164,7 +165,7 @@ def _row_findings(
 ) -> Iterator[Finding]:
     settings = ctx.settings
     if "action" not in missing:
-        yield from _action_text_findings(ctx, table.cell(row, "action"), row.line)
+        yield from action_text_findings(ctx.settings, table.cell(row, "action"), row.line)
     owner = table.cell(row, "owner")
     if "owner" not in missing:
         if is_empty_cell(owner):
@@ -210,8 +211,9 @@ def _row_findings(
         yield OVERDUE_ITEM.at(row.line, 1, f"action item was due {due} and is still {state}")
 
 
-def _action_text_findings(ctx: CheckContext, action: str, line: int) -> Iterator[Finding]:
-    settings = ctx.settings
+def action_text_findings(settings: Settings, action: str, line: int) -> Iterator[Finding]:
+    """PM309 on one action's text: empty, a configured vague phrase, too short, or vague
+    by its structure (see `language.vagueness`)."""
     action = _HTML_COMMENT.sub(" ", action).strip()
     plain = re.sub(r"[`*_\[\]()]", " ", action).casefold().strip(" .!")
     vague = next((phrase for phrase in settings.vague_phrases if _is_vague(plain, phrase)), None)
