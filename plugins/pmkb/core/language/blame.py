@@ -78,26 +78,32 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
 
 
-def worth_reading(text: str, people: People, phrase_re: re.Pattern[str] | None) -> bool:
+def worth_reading(text: str, people: People, phrases: tuple[str, ...] = ()) -> bool:
     """Whether some sentence of `text` could be blame: a cheap test on its words."""
-    if phrase_re is not None and phrase_re.search(text):
-        return True
     words = set(_WORD.findall(text.lower().replace("’", "'").replace("'s", "")))
-    if not words & _TRIGGERS:
-        return False
-    return bool(words & _CUES or words & people.known) or "@" in text
+    if words & _TRIGGERS and (words & _CUES or words & people.known or "@" in text):
+        return True
+    if phrases and words & _first_words(phrases):
+        pattern = phrase_pattern(phrases)
+        return pattern is not None and pattern.search(text) is not None
+    return False
+
+
+@functools.cache
+def _first_words(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p.casefold().split()[0] for p in phrases if p.strip())
 
 
 def find_blame(passage: Passage, people: People, phrases: tuple[str, ...] = ()) -> list[Blame]:
     """Blame in a passage: at most one finding per rule per sentence."""
     text = passage.text
     phrase_re = phrase_pattern(phrases)
-    if not worth_reading(text, people, phrase_re):
+    if not worth_reading(text, people, phrases):
         return []
     factor = passage.context == "factor"
     found: list[Blame] = []
     for start, end in sentences(text):
-        if not worth_reading(text[start:end], people, phrase_re):
+        if not worth_reading(text[start:end], people, phrases):
             continue
         words = tokens(text, start, end)
         hits = _Sentence(text, words, people, factor).judge()

@@ -30,7 +30,8 @@ ROLES = _forms(
     "tester testers qa architect architects ic commander owner",
 )
 """Nouns that name a person by their role (`the on-call`, `a junior engineer`, `the DBA`)."""
-ROLE_MODIFIERS = _forms("junior senior new on-call oncall primary secondary responsible")
+AMBIGUOUS_ROLES = _forms("operator operators admin admins owner owners")
+"""Roles that are also software: `the Kubernetes operator`, `the CI admin bot`."""
 SYSTEM_MODIFIERS = _forms(
     "kubernetes k8s postgres postgresql mysql database db redis kafka cluster helm terraform",
     "crd controller cron scheduler script bot automated automation ci cd pipeline service",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -26,10 +26,14 @@ Context = Literal["factor", "prose"]
 is stated as a cause; `prose`: everything else."""
 
 FACTOR_SECTIONS = frozenset({"Contributing Factors"})
-CHAT_SOURCE = re.compile(
-    r"slack|chat|irc|teams|mattermost|discord|zoom|transcript|channel|#[\w-]+|\bdm\b", re.IGNORECASE
-)
-"""A timeline row whose Source cell matches is a quotation of people talking."""
+CHAT_SOURCES = ("slack", "chat", "irc", "teams", "mattermost", "discord", "zoom", "transcript",
+                "channel", "#")
+"""A timeline row whose Source cell names one of these quotes people talking."""
+
+
+def is_chat(source: str) -> bool:
+    lowered = source.lower()
+    return any(word in lowered for word in CHAT_SOURCES)
 _NOT_PROSE_COLUMNS = ("owner", "priority", "due", "status", "ticket")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -42,6 +46,9 @@ _MASKS = re.compile(
     r"|https?://\S+"                  # bare URLs
     r"|<[^>\n]{1,200}>"               # HTML tags
 )
+
+
+_MAYBE_MASKED = re.compile(r"[`\"“‘<]|\]\(|https?:")
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,17 @@ def mask(text: str) -> str:
     return _MASKS.sub(lambda match: " " * len(match.group(0)), text)
 
 
-def passage(pieces: list[tuple[int, int, str]], context: Context) -> Passage | None:
+Wanted = Callable[[str], bool]
+"""A cheap test on a passage's raw text: only passages it accepts are masked and built."""
+
+
+def _everything(_text: str) -> bool:
+    return True
+
+
+def passage(
+    pieces: list[tuple[int, int, str]], context: Context, wanted: Wanted = _everything
+) -> Passage | None:
     """A passage from (line, column, text) pieces, joined with spaces."""
     parts: list[str] = []
     offsets: list[int] = []
@@ -79,31 +96,37 @@ def passage(pieces: list[tuple[int, int, str]], context: Context) -> Passage | N
         places.append((line, col))
         parts.append(text)
         length += len(text) + 1
-    joined = mask(" ".join(parts))
+    raw = " ".join(parts)
+    if not wanted(raw):
+        return None
+    joined = mask(raw) if _MAYBE_MASKED.search(raw) else raw
     if not joined.strip():
         return None
     return Passage(joined, context, tuple(offsets), tuple(places))
 
 
-def passages(postmortem: Postmortem, settings: Settings) -> Iterator[Passage]:
-    """Every passage of a postmortem: front-matter title and factors, then the body."""
-    yield from _front_matter_passages(postmortem)
+def passages(
+    postmortem: Postmortem, settings: Settings, wanted: Wanted = _everything
+) -> Iterator[Passage]:
+    """Every passage of a postmortem (front-matter title and factors, then the body) whose
+    raw text `wanted` accepts."""
+    yield from _front_matter_passages(postmortem, wanted)
     document = postmortem.document
     lines = document.source.split("\n")[document.body_first_line - 1 :]
-    yield from body_passages(lines, document.body_first_line, settings)
+    yield from body_passages(lines, document.body_first_line, settings, wanted)
 
 
-def _front_matter_passages(postmortem: Postmortem) -> Iterator[Passage]:
+def _front_matter_passages(postmortem: Postmortem, wanted: Wanted) -> Iterator[Passage]:
     if postmortem.document.front_matter is None:
         return
     lines = postmortem.document.source.split("\n")
     positions = postmortem.document.front_matter.key_positions
-    found = passage(_yaml_value_pieces(lines, positions.get(("title",))), "prose")
+    found = passage(_yaml_value_pieces(lines, positions.get(("title",))), "prose", wanted)
     if found is not None:
         yield found
     for index in range(len(postmortem.meta.contributing_factors)):
         where = positions.get(("contributing_factors", index, "description"))
-        found = passage(_yaml_value_pieces(lines, where), "factor")
+        found = passage(_yaml_value_pieces(lines, where), "factor", wanted)
         if found is not None:
             yield found
 
@@ -143,9 +166,11 @@ def _yaml_value_pieces(
     return pieces
 
 
-def body_passages(lines: list[str], first_line: int, settings: Settings) -> Iterator[Passage]:
+def body_passages(
+    lines: list[str], first_line: int, settings: Settings, wanted: Wanted = _everything
+) -> Iterator[Passage]:
     """Paragraphs, list items and table cells of Markdown lines starting at `first_line`."""
-    reader = _BodyReader(settings)
+    reader = _BodyReader(settings, wanted)
     for number, line in enumerate(lines, start=first_line):
         yield from reader.feed(number, line)
     yield from reader.flush()
@@ -154,8 +179,9 @@ def body_passages(lines: list[str], first_line: int, settings: Settings) -> Iter
 class _BodyReader:
     """A line-by-line Markdown reader: cheaper than a parse, and all the checks need."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, wanted: Wanted) -> None:
         self._settings = settings
+        self._wanted = wanted
         self._fence: str | None = None
         self._in_comment = False
         self._in_quote = False
@@ -163,45 +189,55 @@ class _BodyReader:
         self._paragraph: list[tuple[int, int, str]] = []
         self._columns: list[str] | None = None
         """The current table's column keys; None outside a table."""
+        self._source = -1
+        """The index of the current table's Source column, or -1."""
 
     def feed(self, number: int, raw: str) -> Iterator[Passage]:
-        marker = _FENCE.match(raw)
+        stripped = raw.strip()
+        first = stripped[:1]
         if self._fence is not None:
+            marker = _FENCE.match(raw) if first in ("`", "~") else None
             if marker and marker.group(1)[0] == self._fence[0] and len(marker.group(1)) >= len(
                 self._fence
             ):
                 self._fence = None
             return
-        if marker:
-            yield from self.flush()
-            self._fence = marker.group(1)
-            return
-        line = self._strip_comments(raw)
+        if first in ("`", "~"):
+            marker = _FENCE.match(raw)
+            if marker:
+                yield from self.flush()
+                self._fence = marker.group(1)
+                return
+        line = self._strip_comments(raw) if self._in_comment or "<!--" in raw else raw
         stripped = line.strip()
+        first = stripped[:1]
         if not stripped:
             yield from self.flush()
             self._in_quote = False
             return
-        if stripped.startswith(">") or self._in_quote:
+        if first == ">" or self._in_quote:
             yield from self.flush()
             self._in_quote = True
             return
-        heading = _HEADING.match(line)
-        if heading:
-            yield from self.flush()
-            if len(heading.group(1)) == 2:
-                section = self._settings.section_lookup.get(normalise_heading(heading.group(2)))
-                self._context = "factor" if section in FACTOR_SECTIONS else "prose"
-            return
-        if stripped.startswith("|"):
+        if first == "#":
+            heading = _HEADING.match(line)
+            if heading:
+                yield from self.flush()
+                if len(heading.group(1)) == 2:
+                    name = normalise_heading(heading.group(2))
+                    section = self._settings.section_lookup.get(name)
+                    self._context = "factor" if section in FACTOR_SECTIONS else "prose"
+                return
+        if first == "|":
             yield from self._flush_paragraph()
             yield from self._table_row(number, line)
             return
         self._columns = None
-        item = _LIST_ITEM.match(line)
-        if item:
-            yield from self._flush_paragraph()
-            line = " " * len(item.group(1)) + line[len(item.group(1)) :]
+        if first in "-*+0123456789":
+            item = _LIST_ITEM.match(line)
+            if item:
+                yield from self._flush_paragraph()
+                line = " " * len(item.group(1)) + line[len(item.group(1)) :]
         start = len(line) - len(line.lstrip())
         self._paragraph.append((number, start + 1, line[start:].rstrip()))
 
@@ -211,7 +247,7 @@ class _BodyReader:
 
     def _flush_paragraph(self) -> Iterator[Passage]:
         if self._paragraph:
-            found = passage(self._paragraph, self._context)
+            found = passage(self._paragraph, self._context, self._wanted)
             self._paragraph = []
             if found is not None:
                 yield found
@@ -238,18 +274,18 @@ class _BodyReader:
         return "".join(out)
 
     def _table_row(self, number: int, line: str) -> Iterator[Passage]:
-        cells = _cells(line)
         if self._columns is None:
-            self._columns = [self._column_key(text) for _col, text in cells]
+            self._columns = [self._column_key(text) for _col, text in _cells(line)]
+            self._source = self._columns.index("source") if "source" in self._columns else -1
             return
         if _SEPARATOR_ROW.match(line):
             return
-        by_key = dict(zip(self._columns, (text for _col, text in cells), strict=False))
-        if CHAT_SOURCE.search(by_key.get("source", "")):
+        cells = _cells(line)
+        if 0 <= self._source < len(cells) and is_chat(cells[self._source][1]):
             return
         for key, (col, text) in zip(self._columns, cells, strict=False):
             if key == "text" and text:
-                found = passage([(number, col, text)], self._context)
+                found = passage([(number, col, text)], self._context, self._wanted)
                 if found is not None:
                     yield found
 
@@ -263,16 +299,23 @@ class _BodyReader:
         return key if key in _NOT_PROSE_COLUMNS else "text"
 
 
-_CELL = re.compile(r"\|((?:\\\||[^|])*)")
-
-
 def _cells(line: str) -> list[tuple[int, str]]:
     """A table row's cells with the 1-based column where each cell's text starts."""
+    parts = line.split("|")
+    if "\\|" in line:  # an escaped pipe is text: join the pieces it split
+        merged: list[str] = []
+        for part in parts:
+            if merged and merged[-1].endswith("\\"):
+                merged[-1] += "|" + part
+            else:
+                merged.append(part)
+        parts = merged
     cells: list[tuple[int, str]] = []
-    for match in _CELL.finditer(line):
-        raw = match.group(1)
-        if match.end() == len(line) and not raw.strip():
-            break  # after the closing pipe
-        lead = len(raw) - len(raw.lstrip())
-        cells.append((match.start(1) + lead + 1, raw.strip()))
+    offset = len(parts[0]) + 1
+    last = len(parts) - 1
+    for index, raw in enumerate(parts[1:], start=1):
+        if not (index == last and not raw.strip()):
+            lead = len(raw) - len(raw.lstrip())
+            cells.append((offset + lead + 1, raw.strip()))
+        offset += len(raw) + 1
     return cells

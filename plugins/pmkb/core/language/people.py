@@ -100,7 +100,9 @@ class People:
             return Agent("name", tuple(phrase[first:]))
         if word in lexicon.ROLES:
             words = {t.base for t in phrase}
-            if words & (lexicon.SYSTEM_MODIFIERS | lexicon.TECH_TERMS | self.not_people):
+            if word in lexicon.AMBIGUOUS_ROLES and words & (
+                lexicon.SYSTEM_MODIFIERS | lexicon.TECH_TERMS | self.not_people
+            ):
                 return Agent("thing", tuple(phrase))
             start = next(
                 (i for i, t in enumerate(phrase) if t.lower not in lexicon.DETERMINERS), 0

@@ -137,7 +137,9 @@ def _clause(clause: str) -> Vagueness | None:
     if verb in CHANGE or verb in OBJECTS:
         if verb in _TO_VALUE and " to " in f" {clause.lower()} ":
             return None  # "set the default profile to staging"
-        if observable or (objects and not quantified):
+        if (measured or _CONDITION.search(clause)) or (observable and not quantified) or (
+            objects and not quantified
+        ):
             return None
         if generic or quantified or not objects:
             what = " ".join(w for w in content[:4] if w in QUANTIFIERS | GENERIC | {verb})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..language.blame import Blame, find_blame
+from ..language.blame import Blame, find_blame, worth_reading
 from ..language.passages import passages
 from ..language.people import People
 from .registry import Finding, rule
@@ -74,7 +74,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         return
     people = People.of(postmortem, ctx.catalog)
     phrases = tuple(ctx.settings.blame_phrases)
-    for passage in passages(postmortem, ctx.settings):
+    def wanted(text: str) -> bool:
+        return worth_reading(text, people, phrases)
+
+    for passage in passages(postmortem, ctx.settings, wanted):
         for blame in find_blame(passage, people, phrases):
             line, col = passage.position(blame.start)
             yield _finding(blame, line, col)
