@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .core.corpus import KnowledgeBase
+from .core.corpus import CheckResult, KnowledgeBase
 from .core.diagnostics import FORMATS, render
 from .core.exports import postmortem_schema
 from .core.rules import RULES
@@ -52,12 +52,18 @@ def main() -> None:
 )
 @CONFIG_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (like mkdocs build --strict).")
-def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict: bool) -> None:
+@click.option("--list-suppressions", is_flag=True,
+              help="List every pmkb-disable comment, its reason and what it silences, instead.")
+def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict: bool,
+          list_suppressions: bool) -> None:
     """Validate postmortems (default: all of the knowledge base). Exit 1 on errors."""
     site = _site(config_file)
     knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
+    if list_suppressions:
+        click.echo(_suppression_report(result, site, report_on, output_format))
+        return
     click.echo(render(result.diagnostics, output_format, result.files_checked, site.rules_url))
     failed = result.errors or (strict and result.warnings)
     sys.exit(1 if failed else 0)
@@ -177,6 +183,46 @@ def rule(code: str | None) -> None:
     for label, example in (("Bad", entry.bad), ("Good", entry.good)):
         if example:
             click.echo(f"\n{label}:\n" + "\n".join(f"    {line}" for line in example.split("\n")))
+
+
+def _suppression_report(
+    result: CheckResult, site: SiteConfig, report_on: list[Path] | None, output_format: str
+) -> str:
+    """Every suppression comment of the checked postmortems: where, which codes, why, and
+    how many findings it silences (0: it can go)."""
+    from .core.checker import audit_suppressions
+    from .core.clock import build_date
+
+    shown = None if report_on is None else {KnowledgeBase(site.docs_dir, site.settings).display(p)
+                                            for p in report_on}
+    catalog = result.catalog if result.catalog and result.catalog.services else None
+    rows = []
+    for postmortem in result.postmortems:
+        if shown is not None and postmortem.path not in shown:
+            continue
+        for found, silenced in audit_suppressions(postmortem, site.settings, catalog, build_date()):
+            rows.append({
+                "path": postmortem.path, "line": found.line, "codes": list(found.codes),
+                "reason": found.reason, "lines": [found.first, found.last],
+                "silenced": silenced, "problem": found.problem,
+            })
+    if output_format == "json":
+        return json.dumps(rows, indent=2)
+    lines = []
+    for row in rows:
+        codes = ",".join(row["codes"]) or "(no code)"
+        first, last = row["lines"]
+        span = f"line {first}" if first == last else f"lines {first}-{last}"
+        note = f" [{row['problem']}]" if row["problem"] else ""
+        lines.append(f"{row['path']}:{row['line']}: {codes} on {span}, silences "
+                     f"{row['silenced']}: {row['reason'] or '(no reason)'}{note}")
+    files = len({row["path"] for row in rows})
+    flawed = sum(1 for row in rows if row["problem"])
+    unused = sum(1 for row in rows if not row["silenced"])
+    lines.append(f"{len(rows)} suppression{'s' if len(rows) != 1 else ''} in {files} "
+                 f"file{'s' if files != 1 else ''}; {flawed} without a code or reason, "
+                 f"{unused} silencing nothing.")
+    return "\n".join(lines)
 
 
 def _git_user_name() -> str | None:
