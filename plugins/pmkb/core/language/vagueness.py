@@ -27,7 +27,7 @@ INTENT = _forms(
 """Verbs that say what one hopes for, not what changes."""
 CHANGE = _forms(
     "add alert page set lower cap limit enable disable remove delete drop require block reject",
-    "fail replace migrate rotate renew automate write create build deploy pin upgrade",
+    "fail replace migrate rotate renew automate write create build deploy pin upgrade setup",
     "downgrade move split merge rename expire schedule run record publish document ship",
     "fix rewrite retry gate enforce validate lint version tag test backfill revoke restrict",
     "shorten lengthen extend increase decrease double halve provision scale resize",
@@ -107,18 +107,27 @@ def judge(action: str) -> Vagueness | None:
     vague: Vagueness | None = None
     for clause in clauses:
         verdict = _clause(clause)
-        if verdict is None:
+        if verdict is _SPECIFIC:
             return None  # one specific clause makes the action specific
         vague = vague or verdict
     return vague
 
 
+_MAKE_VAGUE = frozenset("sure certain it this things everything better more".split())
+_SPECIFIC = Vagueness("", "")
+"""A clause that names a change one can see done."""
+
+
 def _clause(clause: str) -> Vagueness | None:
+    """_SPECIFIC, a Vagueness, or None for a clause that says neither (`paging systems`
+    in `Set up better monitoring and paging systems`)."""
     words = [w.lower().replace("’", "'") for w in _WORDS.findall(clause)]
     content = [w for w in words if w not in _FILLER]
     if not content:
-        return Vagueness(clause, clause)
+        return None
     verb = content[0]
+    if verb == "make" and len(content) > 1 and content[1] not in _MAKE_VAGUE:
+        verb = "configure"  # "make the health check query the database": a concrete change
     tail_vague = _VAGUE_TAIL.search(clause)
     measured = bool(_MEASURE.search(clause))
     observable = measured or bool(
@@ -131,23 +140,23 @@ def _clause(clause: str) -> Vagueness | None:
         return Vagueness(clause, tail_vague.group(0) if tail_vague else " ".join(content[:3]))
     if verb in INTENT and verb not in CHANGE:
         if measured or (objects and observable):
-            return None
+            return _SPECIFIC
         phrase = " ".join(words[: words.index(verb) + (2 if verb in ("look", "make") else 1)])
         return Vagueness(clause, phrase)
     if verb in CHANGE or verb in OBJECTS:
         if verb in _TO_VALUE and " to " in f" {clause.lower()} ":
-            return None  # "set the default profile to staging"
+            return _SPECIFIC  # "set the default profile to staging"
         if (measured or _CONDITION.search(clause)) or (observable and not quantified) or (
             objects and not quantified
         ):
-            return None
-        if generic or quantified or not objects:
+            return _SPECIFIC
+        if generic or quantified:
             what = " ".join(w for w in content[:4] if w in QUANTIFIERS | GENERIC | {verb})
             return Vagueness(clause, what)
-        return None
+        return _SPECIFIC
     if quantified and not observable:  # "better dashboards"
         return Vagueness(clause, " ".join(w for w in content if w in QUANTIFIERS | GENERIC))
-    return None
+    return _SPECIFIC if observable else None
 
 
 _TO_VALUE = frozenset(
