@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmkb.core.document import read_document
 from pmkb.core.language.blame import find_blame
 from pmkb.core.language.passages import passage
 from pmkb.core.language.people import People
 from pmkb.core.postmortem import read_postmortem
-from pmkb.core.document import read_document
 from pmkb.core.rules import action_items, language
 from pmkb.core.rules.context import CheckContext
 from pmkb.core.settings import Settings

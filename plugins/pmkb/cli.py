@@ -196,30 +196,30 @@ def _suppression_report(
     shown = None if report_on is None else {KnowledgeBase(site.docs_dir, site.settings).display(p)
                                             for p in report_on}
     catalog = result.catalog if result.catalog and result.catalog.services else None
-    rows = []
-    for postmortem in result.postmortems:
-        if shown is not None and postmortem.path not in shown:
-            continue
-        for found, silenced in audit_suppressions(postmortem, site.settings, catalog, build_date()):
-            rows.append({
-                "path": postmortem.path, "line": found.line, "codes": list(found.codes),
-                "reason": found.reason, "lines": [found.first, found.last],
-                "silenced": silenced, "problem": found.problem,
-            })
+    found = [
+        (postmortem.path, suppression, silenced)
+        for postmortem in result.postmortems
+        if shown is None or postmortem.path in shown
+        for suppression, silenced in audit_suppressions(
+            postmortem, site.settings, catalog, build_date()
+        )
+    ]
     if output_format == "json":
-        return json.dumps(rows, indent=2)
+        return json.dumps([
+            {"path": path, "line": s.line, "codes": list(s.codes), "reason": s.reason,
+             "lines": [s.first, s.last], "silenced": silenced, "problem": s.problem}
+            for path, s, silenced in found
+        ], indent=2)
     lines = []
-    for row in rows:
-        codes = ",".join(row["codes"]) or "(no code)"
-        first, last = row["lines"]
-        span = f"line {first}" if first == last else f"lines {first}-{last}"
-        note = f" [{row['problem']}]" if row["problem"] else ""
-        lines.append(f"{row['path']}:{row['line']}: {codes} on {span}, silences "
-                     f"{row['silenced']}: {row['reason'] or '(no reason)'}{note}")
-    files = len({row["path"] for row in rows})
-    flawed = sum(1 for row in rows if row["problem"])
-    unused = sum(1 for row in rows if not row["silenced"])
-    lines.append(f"{len(rows)} suppression{'s' if len(rows) != 1 else ''} in {files} "
+    for path, s, silenced in found:
+        span = f"line {s.first}" if s.first == s.last else f"lines {s.first}-{s.last}"
+        note = f" [{s.problem}]" if s.problem else ""
+        lines.append(f"{path}:{s.line}: {','.join(s.codes) or '(no code)'} on {span}, silences "
+                     f"{silenced}: {s.reason or '(no reason)'}{note}")
+    files = len({path for path, _s, _n in found})
+    flawed = sum(1 for _p, s, _n in found if s.problem)
+    unused = sum(1 for _p, _s, silenced in found if not silenced)
+    lines.append(f"{len(found)} suppression{'s' if len(found) != 1 else ''} in {files} "
                  f"file{'s' if files != 1 else ''}; {flawed} without a code or reason, "
                  f"{unused} silencing nothing.")
     return "\n".join(lines)

@@ -334,7 +334,9 @@ class _Sentence:
 
     def _blame(self, rule: Rule, kind: Kind, agent: Agent, index: int) -> Blame:
         last = index
-        if kind != "noun" and index + 1 < len(self.words) and self.words[index + 1].lower not in (
+        if kind == "counterfactual" and self.words[index].lower not in ("if", "had"):
+            last = min(index + 2, len(self.words) - 1)  # "should have caught"
+        elif kind != "noun" and index + 1 < len(self.words) and self.words[index + 1].lower not in (
                 ",", ";", ":", "(", ")"):
             last = index + 1
             if self.words[last].lower in ("to", "the", "a", "an") and last + 1 < len(self.words):
