@@ -43,7 +43,7 @@ class Blame:
 _TRIGGERS = (
     lexicon.FAILURE_VERBS | lexicon.FAIL_AUX | lexicon.FAILURE_NOUNS | lexicon.NEGATIONS
     | lexicon.COUNTERFACTUAL_MODALS | lexicon.CONTRACTED_COUNTERFACTUALS | lexicon.OPERATION_VERBS
-    | lexicon.ARTEFACTS | {"if", "had", "was", "wasn't", "did"}
+    | lexicon.ARTEFACTS | {"if", "had", "was", "wasn't", "did", "shouldn't"}
 )
 """Words without which no sentence is blame (the phrases aside)."""
 _CUES = (
@@ -161,7 +161,7 @@ class _Sentence:
     def _at(self, index: int, token: Token) -> Blame | None:
         word = token.lower
         if word in lexicon.COUNTERFACTUAL_MODALS or word in lexicon.CONTRACTED_COUNTERFACTUALS \
-                or word.rstrip("n't") in lexicon.COUNTERFACTUAL_MODALS and word.endswith("n't"):
+                or (word.endswith("n't") and word[:-3] in lexicon.COUNTERFACTUAL_MODALS):
             return self._counterfactual(index)
         if word in ("if", "had"):
             return self._conditional(index)
@@ -452,7 +452,7 @@ class _Sentence:
         while at >= 0 and self.words[at].lower in lexicon.ADVERBS | {"have", "not", "never"}:
             at -= 1
         return at >= 0 and self.words[at].lower in lexicon.COUNTERFACTUAL_MODALS | {
-            "to", "will", "can", "may", "would", "could"}
+            "to", "will", "can", "may", "would", "could", "shouldn't", "couldn't", "wouldn't"}
 
     def _is_passive(self, index: int) -> bool:
         at = index - 1

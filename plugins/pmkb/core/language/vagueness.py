@@ -82,6 +82,7 @@ COMMON_HYPHENATED = frozenset(
 )
 _CLAUSES = re.compile(r"\s*(?:,|;|:|\band then\b|\band\b|\bthen\b|\bplus\b)\s*", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'’-]+")
+_BE_START = re.compile(r"(?:we (?:need|should|must) (?:to )?)?(?:be|stay|remain)\b", re.IGNORECASE)
 _VAGUE_TAIL = re.compile(
     r"\b(?:happen(?:s|ing)? again|going forward|in the future|where possible|as needed|"
     r"as appropriate|if possible|when possible|make it better|more careful|more attentive)\b",
@@ -103,6 +104,8 @@ def judge(action: str) -> Vagueness | None:
     text = action.strip(" .!")
     if not text:
         return None
+    if _MEASURE.search(text) and not _VAGUE_TAIL.search(text) and not _BE_START.match(text):
+        return None  # a number, a duration or a code span: the clause that has it is specific
     clauses = [c for c in _CLAUSES.split(text) if c and _WORDS.search(c)]
     vague: Vagueness | None = None
     for clause in clauses:
