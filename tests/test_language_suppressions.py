@@ -1,4 +1,4 @@
-"""Suppression comments: a code and a reason silence a rule on a block or a line; PM801
+"""Suppression comments: a code and a reason silence a rule on a block or a line; PM509
 reports one without either; `pmkb check --list-suppressions` audits them."""
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def test_action_item_suppression_in_the_row(kb_dir: Path) -> None:
 def test_pm801_suppression_without_code_or_reason(kb_dir: Path, comment: str, problem: str) -> None:
     text = replace(VALID, LESSON, f"{comment}\n{LESSON}")
     result = check_files(kb_dir, {"pm.md": text})
-    assert codes(result) == [("PM801", line_of(text, "pmkb-disable"))]
+    assert codes(result) == [("PM509", line_of(text, "pmkb-disable"))]
     assert f"suppression {problem}" in result.diagnostics[0].message
     assert result.diagnostics[0].level == "warning"
 

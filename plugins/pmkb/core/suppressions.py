@@ -5,7 +5,7 @@ lines up to the next blank line); `pmkb-disable-line` silences one line (its own
 the next one when the comment stands alone). In the front-matter a YAML comment does the
 same for the next key and its indented value (`# pmkb-disable PM502: …`). A suppression
 names rule codes (or a family prefix, `PM5`) and, after a colon, the reason: one without
-either is reported by PM801 and the audit (`pmkb check --list-suppressions`) lists all.
+either is reported by PM509 and the audit (`pmkb check --list-suppressions`) lists all.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ MARKER = "pmkb-disable"
 _HTML = re.compile(r"<!--\s*pmkb-disable(?P<scope>-next-line|-line)?(?P<rest>.*?)-->")
 _YAML = re.compile(r"#\s*pmkb-disable(?P<scope>-next-line|-line)?(?P<rest>.*)$")
 _CODES = re.compile(r"^[\s,]*((?:PM\d{1,3}[\s,]*)*)", re.IGNORECASE)
-UNSUPPRESSIBLE = frozenset({"PM801"})
+UNSUPPRESSIBLE = frozenset({"PM509"})
 """The rule about suppressions cannot itself be suppressed."""
 
 

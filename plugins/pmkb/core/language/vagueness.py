@@ -34,7 +34,8 @@ CHANGE = _forms(
     "configure wire route redirect cache index partition shard throttle rate-limit debounce",
     "alarm notify log emit export expose graph plot chart track label annotate link",
     "roll revert restore back up snapshot encrypt sign verify deprecate archive bump",
-    "move switch turn install uninstall patch implement introduce allow deny default",
+    "move switch turn install uninstall patch implement introduce allow deny default use adopt",
+    "establish define develop perform",
 )
 """Verbs that change something one can point to."""
 GENERIC = _forms(
@@ -125,6 +126,8 @@ def _clause(clause: str) -> Vagueness | None:
     """_SPECIFIC, a Vagueness, or None for a clause that says neither (`paging systems`
     in `Set up better monitoring and paging systems`)."""
     words = [w.lower().replace("’", "'") for w in _WORDS.findall(clause)]
+    if words[:1] in (["to"], ["so"], ["including"]):
+        return None  # a purpose or an example (`…, to check for uptime`) is neither
     content = [w for w in words if w not in _FILLER]
     if not content:
         return None

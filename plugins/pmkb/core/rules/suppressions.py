@@ -1,4 +1,5 @@
-"""PM8xx: suppression comments say which rule they silence and why."""
+"""PM509: suppression comments say which rule they silence and why. Numbered with the
+language rules, which they mostly silence (and listed with them on the rule reference)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from .context import CheckContext
 
 SUPPRESSION_REASON = rule(
-    "PM801", "suppression-with-reason", "warning",
+    "PM509", "suppression-with-reason", "warning",
     "A `pmkb-disable` comment names the rule codes it silences and, after a colon, the reason.",
     "A silenced warning without a reason cannot be reviewed; `pmkb check --list-suppressions` "
     "audits them all.",
