@@ -32,7 +32,7 @@ def test_registry_lists_every_documented_rule() -> None:
         "PM201", "PM202", "PM203", "PM204",
         *(f"PM3{n:02d}" for n in range(1, 12)),
         "PM401", "PM402", "PM403",
-        "PM501", "PM502",
+        "PM501", "PM502", "PM503", "PM801",
         "PM601", "PM602", "PM603",
         "PM701", "PM702", "PM703", "PM704",
     }

@@ -269,7 +269,8 @@ def test_pm502_person_named_as_a_cause(kb_dir: Path, prose: str, name: str) -> N
     diagnostic = only(result, "PM502")
     assert (diagnostic.line, diagnostic.col) == (line, column_of(text, line, name))
     assert diagnostic.level == "warning"
-    assert f"names a person (\"{name}\"); describe the condition in the system" in diagnostic.message
+    assert f"names a person (\"{name}\") as the cause; describe the condition in the system instead →" in diagnostic.message
+    assert diagnostic.message.startswith(f"\"{name}")  # the words are quoted
 
 
 def test_pm502_person_in_front_matter_factor(kb_dir: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .core.corpus import KnowledgeBase
+from .core.corpus import CheckResult, KnowledgeBase
 from .core.diagnostics import FORMATS, render
 from .core.exports import postmortem_schema
 from .core.rules import RULES
@@ -56,8 +56,10 @@ def main() -> None:
 @click.option("--hook", is_flag=True,
               help="PATHS are changed files (pre-commit): check those inside the knowledge "
                    "base's docs_dir, name the Markdown files outside it.")
+@click.option("--list-suppressions", is_flag=True,
+              help="List every pmkb-disable comment, its reason and what it silences, instead.")
 def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict: bool,
-          hook: bool) -> None:
+          hook: bool, list_suppressions: bool) -> None:
     """Validate postmortems (default: all of the knowledge base). Exit 1 on errors."""
     site = _site(config_file)
     knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
@@ -73,6 +75,9 @@ def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict
         sys.exit(2)
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
+    if list_suppressions:
+        click.echo(_suppression_report(result, site, report_on, output_format))
+        return
     click.echo(render(result.diagnostics, output_format, result.files_checked, site.rules_url))
     failed = result.errors or (strict and result.warnings)
     sys.exit(1 if failed else 0)
@@ -218,6 +223,45 @@ def _template_text(site: SiteConfig) -> str:
         return own.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise click.UsageError(f"cannot read the template {own}: {exc}") from exc
+
+def _suppression_report(
+    result: CheckResult, site: SiteConfig, report_on: list[Path] | None, output_format: str
+) -> str:
+    """Every suppression comment of the checked postmortems: where, which codes, why, and
+    how many findings it silences (0: it can go)."""
+    from .core.checker import audit_suppressions
+    from .core.clock import build_date
+
+    shown = None if report_on is None else {KnowledgeBase(site.docs_dir, site.settings).display(p)
+                                            for p in report_on}
+    catalog = result.catalog if result.catalog and result.catalog.services else None
+    found = [
+        (postmortem.path, suppression, silenced)
+        for postmortem in result.postmortems
+        if shown is None or postmortem.path in shown
+        for suppression, silenced in audit_suppressions(
+            postmortem, site.settings, catalog, build_date()
+        )
+    ]
+    if output_format == "json":
+        return json.dumps([
+            {"path": path, "line": s.line, "codes": list(s.codes), "reason": s.reason,
+             "lines": [s.first, s.last], "silenced": silenced, "problem": s.problem}
+            for path, s, silenced in found
+        ], indent=2)
+    lines = []
+    for path, s, silenced in found:
+        span = f"line {s.first}" if s.first == s.last else f"lines {s.first}-{s.last}"
+        note = f" [{s.problem}]" if s.problem else ""
+        lines.append(f"{path}:{s.line}: {','.join(s.codes) or '(no code)'} on {span}, silences "
+                     f"{silenced}: {s.reason or '(no reason)'}{note}")
+    files = len({path for path, _s, _n in found})
+    flawed = sum(1 for _p, s, _n in found if s.problem)
+    unused = sum(1 for _p, _s, silenced in found if not silenced)
+    lines.append(f"{len(found)} suppression{'s' if len(found) != 1 else ''} in {files} "
+                 f"file{'s' if files != 1 else ''}; {flawed} without a code or reason, "
+                 f"{unused} silencing nothing.")
+    return "\n".join(lines)
 
 
 def _git_user_name() -> str | None:

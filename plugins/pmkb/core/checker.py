@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .diagnostics import Diagnostic
 from .rules import FILE_CHECKS, RULES, Finding, cross_file
 from .rules.context import CheckContext
+from .suppressions import Suppression, read_suppressions, unsuppressed
 
 if TYPE_CHECKING:
     from .postmortem import Postmortem
@@ -45,7 +46,28 @@ def check_postmortem(
     """Every per-file rule on one postmortem."""
     context = CheckContext(postmortem, settings, catalog, today)
     findings = [finding for check in FILE_CHECKS for finding in check(context)]
+    document = postmortem.document
+    findings = unsuppressed(findings, read_suppressions(document.source, document.body_first_line))
     return to_diagnostics(postmortem.path, findings, settings, draft=postmortem.is_draft)
+
+
+def audit_suppressions(
+    postmortem: Postmortem,
+    settings: Settings,
+    catalog: ServiceCatalog | None,
+    today: dt.date,
+) -> list[tuple[Suppression, int]]:
+    """Each suppression comment of a postmortem and how many findings it silences."""
+    document = postmortem.document
+    suppressions = read_suppressions(document.source, document.body_first_line)
+    if not suppressions:
+        return []
+    context = CheckContext(postmortem, settings, catalog, today)
+    findings = [
+        finding for check in FILE_CHECKS for finding in check(context)
+        if rule_level(finding.code, settings) != "off"
+    ]
+    return [(s, sum(1 for f in findings if s.covers(f))) for s in suppressions]
 
 
 def check_across(postmortems: list[Postmortem], settings: Settings) -> list[Diagnostic]:

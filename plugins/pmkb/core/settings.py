@@ -160,7 +160,8 @@ class Settings(BaseModel):
             "investigate", "look into", "fix the issue", "fix it", "follow up",
         ]
     )
-    """Action texts that are not actionable on their own (matched case-insensitively)."""
+    """Action texts that are vague on their own (matched case-insensitively), checked before
+    PM309 reads the action for an object and a threshold, place or condition."""
     min_action_words: int = 4
     """An action with fewer words is too short to be actionable."""
     max_action_items: int = 10
@@ -174,7 +175,8 @@ class Settings(BaseModel):
             "screwed up",
         ]
     )
-    """Phrases that assign blame instead of describing the system (warnings, PM501)."""
+    """Phrases that assign blame instead of describing the system (warnings, PM501); matched
+    as whole words in prose, not in code, quotations or chat rows of the timeline."""
     pages: list[str] = Field(default_factory=lambda: ["index.md"])
     """Markdown files of the docs directory that are ordinary pages, not postmortems (globs).
     Files starting with `_` (the template) and `reading-lists/` are never postmortems."""

@@ -40,6 +40,7 @@ RULE_FAMILIES = [
     ("PM5", "Blameless language"),
     ("PM6", "Across files"),
     ("PM7", "Reading lists"),
+    ("PM8", "Suppressions"),
 ]
 HOME_URI = "index.md"
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import action_items, cross_file, front_matter, language, reading_lists, sections, timeline
+from . import (
+    action_items,
+    cross_file,
+    front_matter,
+    language,
+    reading_lists,
+    sections,
+    suppressions,
+    timeline,
+)
 from .registry import RULES, Finding, Rule
 
 FILE_CHECKS = (
@@ -11,6 +20,7 @@ FILE_CHECKS = (
     timeline.check,
     action_items.check,
     language.check,
+    suppressions.check,
 )
 """Per-file checks, in the order their families are numbered."""
 

@@ -6,12 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..language.vagueness import judge
 from ..postmortem import is_empty_cell, item_state, parse_iso_date
 from .registry import Finding, rule
 
 if TYPE_CHECKING:
     from ..document import TableRow
     from ..postmortem import ActionTable
+    from ..settings import Settings
     from .context import CheckContext
 
 REQUIRED_COLUMNS = ("action", "owner", "priority", "due", "status")
@@ -81,10 +83,19 @@ TICKET_REQUIRED = rule(
 )
 VAGUE_ACTION = rule(
     "PM309", "specific-action", "error",
-    "Each action is specific: not a vague phrase (\"improve monitoring\") and not too short.",
+    "Each action is specific: it names what changes (an alert, a test, a runbook, a config key, "
+    "a service) and how one would see it done (a threshold, a place, a condition).",
     "Vague actions cannot be finished, so they never are.",
-    bad="| Improve monitoring | ...",
-    good="| Alert when payments-db pool usage exceeds 80% for 5 minutes | ...",
+    bad="| Improve monitoring | ...\n"
+    "| Be more attentive during key rotations | ...\n"
+    "| Look into the cache misses | ...\n"
+    "| Make sure this doesn't happen again | ...\n"
+    "| Add more tests | ...",
+    good="| Alert when payments-db pool usage exceeds 80% for 5 minutes | ...\n"
+    "| Block key rotation in the deploy tool while the old key still signs live sessions | ...\n"
+    "| Alert when the cache miss rate on catalog-api exceeds 20% for 10 minutes | ...\n"
+    "| Fail the deploy when a migration takes a lock on a table over 1 GB | ...\n"
+    "| Add an integration test that times out a query and checks the pool is released | ...",
 )
 TOO_MANY_ITEMS = rule(
     "PM310", "action-item-count", "warning",
@@ -154,7 +165,7 @@ def _row_findings(
 ) -> Iterator[Finding]:
     settings = ctx.settings
     if "action" not in missing:
-        yield from _action_text_findings(ctx, table.cell(row, "action"), row.line)
+        yield from action_text_findings(ctx.settings, table.cell(row, "action"), row.line)
     owner = table.cell(row, "owner")
     if "owner" not in missing:
         if is_empty_cell(owner):
@@ -200,8 +211,10 @@ def _row_findings(
         yield OVERDUE_ITEM.at(row.line, 1, f"action item was due {due} and is still {state}")
 
 
-def _action_text_findings(ctx: CheckContext, action: str, line: int) -> Iterator[Finding]:
-    settings = ctx.settings
+def action_text_findings(settings: Settings, action: str, line: int) -> Iterator[Finding]:
+    """PM309 on one action's text: empty, a configured vague phrase, too short, or vague
+    by its structure (see `language.vagueness`)."""
+    action = _HTML_COMMENT.sub(" ", action).strip()
     plain = re.sub(r"[`*_\[\]()]", " ", action).casefold().strip(" .!")
     vague = next((phrase for phrase in settings.vague_phrases if _is_vague(plain, phrase)), None)
     words = _WORD.findall(plain)
@@ -211,7 +224,7 @@ def _action_text_findings(ctx: CheckContext, action: str, line: int) -> Iterator
         yield VAGUE_ACTION.at(
             line, 1,
             f"action `{action}` is vague (\"{vague}\"); say what exactly changes, "
-            "e.g. which alert, test or check, on what",
+            f"e.g. which alert, test or check, on what → {_rewrite(vague)}",
         )
     elif len(words) < settings.min_action_words:
         yield VAGUE_ACTION.at(
@@ -219,6 +232,42 @@ def _action_text_findings(ctx: CheckContext, action: str, line: int) -> Iterator
             f"action `{action}` is too short ({len(words)} words, at least "
             f"{settings.min_action_words}); say what exactly will change",
         )
+    else:
+        verdict = judge(action)
+        if verdict is not None:
+            yield VAGUE_ACTION.at(
+                line, 1,
+                f"action `{action}` is vague (\"{verdict.intent}\" names no object with a "
+                f"threshold, place or condition); say what exactly changes and how one would "
+                f"see it done → {_rewrite(verdict.intent)}",
+            )
+
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_REWRITES = (
+    (("monitor", "alert", "dashboard", "observab", "visib", "metric"),
+     "e.g. \"Alert when <metric> on <service> exceeds <threshold> for <duration>\""),
+    (("test", "coverage"), "e.g. \"Add an integration test that <does X> and checks <Y>\""),
+    (("careful", "attentive", "aware", "attention", "sure", "ensure", "again", "prevent",
+      "avoid", "remember"),
+     "name the guard that enforces it, e.g. \"Fail the deploy when <condition>\""),
+    (("investigate", "look", "understand", "figure", "explore", "research", "analy"),
+     "name the question and the deliverable, e.g. \"Find why <X>; write the answer in "
+     "<ticket>\""),
+    (("review", "revisit", "process", "rethink", "reconsider", "evaluate", "assess"),
+     "name the change, e.g. \"Require a second approval for <risky change>\""),
+    (("document", "docs", "runbook", "communicat"),
+     "name the page and the step, e.g. \"Add the failover step to the <service> runbook\""),
+)
+
+
+def _rewrite(intent: str) -> str:
+    """A concrete shape for the action, by what the vague words are about."""
+    lowered = intent.casefold()
+    for stems, rewrite in _REWRITES:
+        if any(stem in lowered for stem in stems):
+            return rewrite
+    return "name the object and the observable end, e.g. \"Set <key> to <value> on <service>\""
 
 
 def _is_vague(action: str, phrase: str) -> bool:
