@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .core.cache import ResultCache, cache_dir_for
 from .core.corpus import KnowledgeBase
 from .core.diagnostics import FORMATS, render
 from .core.exports import postmortem_schema
@@ -55,7 +56,8 @@ def main() -> None:
 def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict: bool) -> None:
     """Validate postmortems (default: all of the knowledge base). Exit 1 on errors."""
     site = _site(config_file)
-    knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
+    cache = ResultCache(cache_dir_for(site.config_file))
+    knowledge_base = KnowledgeBase(site.docs_dir, site.settings, cache=cache)
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
     click.echo(render(result.diagnostics, output_format, result.files_checked, site.rules_url))

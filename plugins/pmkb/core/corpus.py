@@ -8,11 +8,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .cache import FileResult, ResultCache, cache_key, content_digest
 from .checker import check_across, check_postmortem, to_diagnostics
 from .clock import build_date
 from .diagnostics import Diagnostic
-from .document import Document, read_document, read_id
-from .postmortem import Postmortem, read_postmortem
+from .document import Document, read_id
+from .parallel import PARALLEL_MIN, Inputs, Job, check_files
+from .postmortem import Postmortem, for_pages, read_postmortem
 from .reading_lists import (
     READING_LISTS_DIR,
     LoadedReadingList,
@@ -56,28 +58,6 @@ def _is_reading_list(relative: str) -> bool:
     )
 
 
-class ParseCache:
-    """Documents by content hash, so a rebuild re-parses only the files that changed."""
-
-    def __init__(self) -> None:
-        self._documents: dict[str, tuple[str, Document]] = {}
-        self.parsed = 0
-        """How many reads were parsed (not served from the cache), for reporting."""
-
-    def read(self, display_path: str, raw: bytes) -> Document:
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        cached = self._documents.get(display_path)
-        if cached is not None and cached[0] == digest:
-            return cached[1]
-        document = read_document(display_path, raw)
-        self._documents[display_path] = (digest, document)  # one entry per path: no growth
-        self.parsed += 1
-        return document
-
-    def __len__(self) -> int:
-        return len(self._documents)
-
-
 @dataclass
 class CheckResult:
     postmortems: list[Postmortem] = field(default_factory=list)
@@ -106,7 +86,12 @@ class KnowledgeBase:
     settings: Settings
     display_root: Path = field(default_factory=Path.cwd)
     """Paths in diagnostics are relative to this (the repository root, for annotations)."""
-    cache: ParseCache = field(default_factory=ParseCache)
+    cache: ResultCache = field(default_factory=ResultCache)
+    """Per-file results by content; give it a directory to keep them across processes."""
+    workers: int | None = None
+    """Processes to check in (default: one per core); 1 checks in this process."""
+    parallel_min: int = PARALLEL_MIN
+    """Fewer files to parse than this are checked in this process."""
 
     def __post_init__(self) -> None:
         self._docs_root = _absolute(self.docs_dir)
@@ -188,13 +173,19 @@ class KnowledgeBase:
         # A catalog that could not be read names no services: checking against it would
         # flag every service of every postmortem. Its own diagnostics say what is wrong.
         usable = result.catalog if result.catalog and result.catalog.services else None
+        full = [path for path in files if report_on is None or path in reported]
+        inputs = Inputs(self.settings, usable, today)
+        checked = self._check_files(full, inputs, complete=report_on is None)
         for path in files:
             # Files not reported on are only scanned for their ID (for PM601 and PM602).
-            postmortem = self._read(path, full=report_on is None or path in reported)
-            result.postmortems.append(postmortem)
+            file_result = checked.get(path)
+            if file_result is None:
+                result.postmortems.append(self._read_id(path))
+                continue
+            result.postmortems.append(file_result.postmortem)
             if path in reported:
                 result.files_checked += 1
-                result.diagnostics += check_postmortem(postmortem, self.settings, usable, today)
+                result.diagnostics += file_result.diagnostics
         shown = {self.display(path) for path in reported}
         result.diagnostics += [
             d for d in check_across(result.postmortems, self.settings) if d.path in shown
@@ -223,18 +214,64 @@ class KnowledgeBase:
             result.files_checked += len(lists)
         return diagnostics
 
-    def _read(self, path: Path, full: bool = True) -> Postmortem:
+    def _check_files(
+        self, paths: list[Path], inputs: Inputs, *, complete: bool
+    ) -> dict[Path, FileResult]:
+        """Per-file results: from the cache where the content is unchanged, else checked
+        (in a pool of processes when there are many). `complete`: `paths` are all the
+        files, so cached results of other paths are of deleted files."""
+        self.cache.use(cache_key(self.settings, self._catalog_digest(), inputs.today))
+        results: dict[Path, FileResult] = {}
+        jobs: list[tuple[Path, Job]] = []
+        for path in paths:
+            display = self.display(path)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                results[path] = self._unreadable(path, display, exc, inputs)
+                continue
+            digest = content_digest(raw)
+            cached = self.cache.get(display, digest)
+            if cached is not None:
+                results[path] = cached
+            else:
+                jobs.append((path, Job(display, self.relative(path), raw, digest)))
+        checked = check_files([job for _, job in jobs], inputs, self.workers, self.parallel_min)
+        for (path, job), file_result in zip(jobs, checked, strict=True):
+            self.cache.put(job.display, file_result)
+            results[path] = file_result
+        if complete:
+            self.cache.keep_only({self.display(path) for path in paths})
+        self.cache.save()
+        return results
+
+    def _unreadable(self, path: Path, display: str, exc: OSError, inputs: Inputs) -> FileResult:
+        """The result for a file that cannot be read (never cached: it has no content)."""
+        document = Document(path=display)
+        reason = exc.strerror or str(exc)
+        document.problems.append(ReadProblem("unreadable", f"cannot read file: {reason}", 1))
+        postmortem = read_postmortem(document, self.settings)
+        postmortem.rel_path = self.relative(path)
+        diagnostics = check_postmortem(postmortem, self.settings, inputs.catalog, inputs.today)
+        return FileResult("", for_pages(postmortem), tuple(diagnostics))
+
+    def _read_id(self, path: Path) -> Postmortem:
+        """A postmortem with only its ID (and its position), for the cross-file rules."""
         display = self.display(path)
         try:
-            raw = path.read_bytes()
-            document = self.cache.read(display, raw) if full else read_id(display, raw)
-        except OSError as exc:
+            document = read_id(display, path.read_bytes())
+        except OSError:
             document = Document(path=display)
-            reason = exc.strerror or str(exc)
-            document.problems.append(ReadProblem("unreadable", f"cannot read file: {reason}", 1))
         postmortem = read_postmortem(document, self.settings)
         postmortem.rel_path = self.relative(path)
         return postmortem
+
+    def _catalog_digest(self) -> str | None:
+        path = self.docs_dir / self.settings.services_file
+        try:
+            return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            return None
 
     def _catalog(self) -> ServiceCatalog | None:
         path = self.docs_dir / self.settings.services_file

@@ -14,10 +14,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 
+from ..core.cache import ResultCache, cache_dir_for
 from ..core.charts import all_charts
 from ..core.checker import rule_level
 from ..core.clock import build_date
-from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
+from ..core.corpus import CheckResult, KnowledgeBase, is_postmortem_path
 from ..core.crosslinks import id_regex, link_incident_ids
 from ..core.follow_through import follow_through
 from ..core.index import KnowledgeIndex, build_index
@@ -57,7 +58,7 @@ class PostmortemsPlugin(BasePlugin):
     )
 
     def __init__(self) -> None:
-        self.cache = ParseCache()
+        self.cache = ResultCache()
         self.command: str = "build"
         self.result = CheckResult()
         self.settings = Settings()
@@ -87,6 +88,8 @@ class PostmortemsPlugin(BasePlugin):
         except ConfigError as exc:
             raise PluginError(str(exc)) from exc
         self.id_regex = id_regex(self.settings.id_pattern)
+        # Shared with `pmkb check` and across `mkdocs serve` rebuilds.
+        self.cache.directory = cache_dir_for(Path(config.config_file_path or "mkdocs.yml"))
         self.rules_url = (
             f"{config.site_url.rstrip('/')}/{RULES_PAGE}" if config.site_url else None
         )
