@@ -142,3 +142,19 @@ def test_pmkb_check_keeps_its_cache_beside_mkdocs_yml(site: Path) -> None:
 
 def test_the_repository_ignores_the_cache() -> None:
     assert ".cache/" in (REPO / ".gitignore").read_text().split()
+
+
+def test_a_check_served_from_the_cache_finds_the_cross_file_problems(docs: Path) -> None:
+    # Duplicate IDs and dangling `related` links are recomputed from the cached IDs,
+    # also when the cached postmortems stay pickled (what `pmkb check` does).
+    (docs / "2026" / "d.md").write_text(
+        VALID.replace("related: []", "related: [PM-2026-015, PM-2026-999]")
+    )
+    first = check(docs)
+    assert {"PM601", "PM602"} <= {d.code for d in first.diagnostics}
+    cache = ResultCache(docs.parent / CACHE_DIR)
+    light = KnowledgeBase(
+        docs, Settings(), display_root=docs, cache=cache, whole_postmortems=False
+    ).check()
+    assert light.parsed == 0
+    assert light.diagnostics == first.diagnostics

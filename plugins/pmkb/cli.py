@@ -57,7 +57,9 @@ def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict
     """Validate postmortems (default: all of the knowledge base). Exit 1 on errors."""
     site = _site(config_file)
     cache = ResultCache(cache_dir_for(site.config_file))
-    knowledge_base = KnowledgeBase(site.docs_dir, site.settings, cache=cache)
+    knowledge_base = KnowledgeBase(
+        site.docs_dir, site.settings, cache=cache, whole_postmortems=False
+    )
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
     click.echo(render(result.diagnostics, output_format, result.files_checked, site.rules_url))

@@ -16,18 +16,19 @@ in, like the hooks that mkdocs.yml runs.)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
+    from .model import FrontMatter
     from .postmortem import Postmortem
     from .settings import Settings
 
@@ -48,16 +49,83 @@ def content_digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True)
 class FileResult:
-    """One postmortem file read and checked: what the cache keeps and pages need."""
+    """One postmortem file read and checked: what the cache keeps and pages need.
 
-    digest: str
-    """Of the file's bytes: the entry is valid for exactly these."""
-    postmortem: Postmortem
-    """Slim: no source text, tables or sections beyond the summary (see `for_pages`)."""
-    diagnostics: tuple[Diagnostic, ...]
-    """The per-file rules' diagnostics, at their levels."""
+    The postmortem is kept pickled until someone asks for it: a check served from the
+    cache needs only the diagnostics and, for the cross-file rules, the IDs and links
+    (`stub`), and loading ten thousand pydantic models would cost most of a warm check.
+    """
+
+    __slots__ = ("digest", "diagnostics", "_links", "_blob", "_postmortem")
+
+    def __init__(self, digest: str, postmortem: Postmortem, diagnostics: tuple[Diagnostic, ...]):
+        self.digest = digest
+        """Of the file's bytes: the entry is valid for exactly these."""
+        self.diagnostics = diagnostics
+        """The per-file rules' diagnostics, at their levels."""
+        self._postmortem: Postmortem | None = postmortem
+        self._blob: bytes | None = None
+        self._links = _links_of(postmortem)
+
+    @property
+    def postmortem(self) -> Postmortem:
+        """The slim postmortem (see `for_pages`)."""
+        if self._postmortem is None:
+            assert self._blob is not None
+            self._postmortem = pickle.loads(self._blob)
+        return self._postmortem
+
+    def stub(self) -> Postmortem:
+        """The postmortem, or a stand-in with only what the cross-file rules read (path,
+        ID, status, `related`, their positions) when it is still pickled."""
+        if self._postmortem is not None:
+            return self._postmortem
+        from .document import Document
+        from .document import FrontMatter as DocumentFrontMatter
+        from .model import FrontMatter
+        from .postmortem import Postmortem
+
+        path, rel_path, incident_id, status, related, positions, first_line = self._links
+        front_matter = None if first_line is None else DocumentFrontMatter(
+            {}, dict(positions), first_line
+        )
+        # A copy of an empty model, updated: a hundred times cheaper than model_construct.
+        meta = _empty_meta(FrontMatter).model_copy(
+            update={"id": incident_id, "status": status, "related": list(related)}
+        )
+        return Postmortem(
+            document=Document(path=path, front_matter=front_matter), meta=meta, raw={},
+            rel_path=rel_path,
+        )
+
+    def __getstate__(self) -> tuple[object, ...]:
+        if self._blob is None:
+            self._blob = pickle.dumps(self._postmortem, protocol=pickle.HIGHEST_PROTOCOL)
+        return (self.digest, self.diagnostics, self._links, self._blob)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.digest, self.diagnostics, self._links, self._blob = state
+        self._postmortem = None
+
+
+@functools.cache
+def _empty_meta(model: type[FrontMatter]) -> FrontMatter:
+    return model()
+
+
+def _links_of(postmortem: Postmortem) -> tuple[Any, ...]:
+    front_matter = postmortem.document.front_matter
+    positions = tuple(
+        (path, position)
+        for path, position in (front_matter.key_positions.items() if front_matter else ())
+        if path and path[0] in ("id", "related")
+    )
+    return (
+        postmortem.path, postmortem.rel_path, postmortem.meta.id, postmortem.meta.status,
+        tuple(postmortem.meta.related), positions,
+        front_matter.first_line if front_matter else None,
+    )
 
 
 def _code_fingerprint() -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -34,19 +36,51 @@ def is_postmortem_path(relative: str, settings: Settings) -> bool:
     Not postmortems: non-Markdown files, the configured ordinary pages (`index.md`),
     anything under `reading-lists/`, and names starting with `_` or `.` (the template).
     """
-    path = PurePosixPath(relative)
-    if path.suffix.lower() != ".md":
+    # String operations, not pathlib: this runs for every file of the knowledge base.
+    if not relative.lower().endswith(".md"):
         return False
-    if any(part.startswith(("_", ".")) for part in path.parts):
+    parts = [part for part in relative.split("/") if part and part != "."]
+    if not parts or parts[-1].lower() == ".md":
         return False
-    if path.parts[0] == READING_LISTS_DIR:
+    if any(part.startswith(("_", ".")) for part in parts):
         return False
-    return not any(path.match(pattern) for pattern in settings.pages)
+    if parts[0] == READING_LISTS_DIR:
+        return False
+    return not any(_matches(parts, pattern) for pattern in settings.pages)
+
+
+@functools.cache
+def _pattern_parts(pattern: str) -> tuple[str, ...] | None:
+    """A glob's parts, or None for an absolute glob (which no relative path matches)."""
+    path = PurePosixPath(pattern)
+    return None if path.is_absolute() or not path.parts else path.parts
+
+
+def _matches(parts: list[str], pattern: str) -> bool:
+    """`PurePosixPath("/".join(parts)).match(pattern)`, without building paths: a relative
+    glob matches the path's last components, one by one."""
+    globs = _pattern_parts(pattern)
+    if globs is None or len(globs) > len(parts):
+        return False
+    tail = parts[len(parts) - len(globs) :]
+    return all(fnmatch.fnmatchcase(part, glob) for part, glob in zip(tail, globs, strict=True))
 
 
 def _absolute(path: Path) -> Path:
     """An absolute, normalised path, without resolve()'s system calls per component."""
     return Path(os.path.abspath(path))
+
+
+def _under(path: Path, prefix: str) -> str | None:
+    """`path` relative to the directory `prefix` (absolute, ending in a separator), by
+    string operations: thousands of files, and pathlib is slow. None when it does not
+    apply (a relative or unnormalised path, another directory: the caller falls back)."""
+    text = str(path)
+    if os.sep != "/" or not text.startswith(prefix) or "//" in text:
+        return None
+    if "/./" in text or "/../" in text or text.endswith(("/.", "/..")):
+        return None
+    return text[len(prefix) :]
 
 
 def _is_reading_list(relative: str) -> bool:
@@ -92,30 +126,45 @@ class KnowledgeBase:
     """Processes to check in (default: one per core); 1 checks in this process."""
     parallel_min: int = PARALLEL_MIN
     """Fewer files to parse than this are checked in this process."""
+    whole_postmortems: bool = True
+    """False when the caller only needs diagnostics: postmortems served from the cache then
+    stay pickled, and `CheckResult.postmortems` holds stand-ins with their IDs and links."""
 
     def __post_init__(self) -> None:
         self._docs_root = _absolute(self.docs_dir)
         self._display_root = _absolute(self.display_root)
+        self._docs_prefix = os.path.join(self._docs_root, "")
+        self._display_prefix = os.path.join(self._display_root, "")
 
     def postmortem_files(self) -> list[Path]:
-        """Every postmortem file under the docs directory, sorted."""
+        """Every postmortem file under the docs directory, absolute, sorted."""
         if not self.docs_dir.is_dir():
             return []
-        found = []
-        for directory, subdirs, files in os.walk(self.docs_dir):
+        found: list[tuple[list[str], str]] = []
+        root = str(self._docs_root)
+        for directory, subdirs, files in os.walk(root):
             subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "_")))
+            prefix = directory[len(root) :].strip(os.sep).replace(os.sep, "/")
+            prefix = f"{prefix}/" if prefix else ""
             for name in files:
-                path = Path(directory, name)
-                if is_postmortem_path(self.relative(path), self.settings):
-                    found.append(path)
-        return sorted(found)
+                relative = prefix + name
+                if is_postmortem_path(relative, self.settings):
+                    found.append((relative.split("/"), os.path.join(directory, name)))
+        found.sort()  # by parts, as paths sort
+        return [Path(path) for _, path in found]
 
     def relative(self, path: Path) -> str:
         """The path relative to the docs directory, `/`-separated."""
+        fast = _under(path, self._docs_prefix)
+        if fast is not None:
+            return fast
         relative = os.path.relpath(_absolute(path), self._docs_root)
         return path.name if relative.startswith("..") else Path(relative).as_posix()
 
     def display(self, path: Path) -> str:
+        fast = _under(path, self._display_prefix)
+        if fast is not None:
+            return fast
         try:
             return Path(os.path.relpath(_absolute(path), self._display_root)).as_posix()
         except ValueError:  # another drive on Windows
@@ -161,7 +210,7 @@ class KnowledgeBase:
         today = today or build_date()
         parsed_before = self.cache.parsed
         # Absolute paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID.
-        files = [_absolute(path) for path in self.postmortem_files()]
+        files = self.postmortem_files()
         if report_on is None:
             reported = set(files)
         else:
@@ -182,7 +231,9 @@ class KnowledgeBase:
             if file_result is None:
                 result.postmortems.append(self._read_id(path))
                 continue
-            result.postmortems.append(file_result.postmortem)
+            result.postmortems.append(
+                file_result.postmortem if self.whole_postmortems else file_result.stub()
+            )
             if path in reported:
                 result.files_checked += 1
                 result.diagnostics += file_result.diagnostics
