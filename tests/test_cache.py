@@ -30,7 +30,9 @@ def docs(kb_dir: Path) -> Path:
 def check(docs: Path, settings: Settings | None = None) -> CheckResult:
     """A check in a fresh cache object, as a new process would make, reading from disk."""
     cache = ResultCache(docs.parent / CACHE_DIR)
-    return KnowledgeBase(docs, settings or Settings(), display_root=docs, cache=cache).check()
+    return KnowledgeBase(
+        docs, settings or Settings(), display_root=docs, cache=cache, slim=True
+    ).check()
 
 
 def cache_files(docs: Path) -> list[Path]:

@@ -58,7 +58,7 @@ def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict
     site = _site(config_file)
     cache = ResultCache(cache_dir_for(site.config_file))
     knowledge_base = KnowledgeBase(
-        site.docs_dir, site.settings, cache=cache, whole_postmortems=False
+        site.docs_dir, site.settings, cache=cache, slim=True, whole_postmortems=False
     )
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .postmortem import Postmortem, for_pages
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
     from .model import FrontMatter
-    from .postmortem import Postmortem
     from .settings import Settings
 
 CACHE_DIR = Path(".cache") / "pmkb"
@@ -59,18 +59,27 @@ class FileResult:
 
     __slots__ = ("digest", "diagnostics", "_links", "_blob", "_postmortem")
 
-    def __init__(self, digest: str, postmortem: Postmortem, diagnostics: tuple[Diagnostic, ...]):
+    def __init__(
+        self,
+        digest: str,
+        postmortem: Postmortem,
+        diagnostics: tuple[Diagnostic, ...],
+        *,
+        slim: bool = True,
+    ) -> None:
         self.digest = digest
         """Of the file's bytes: the entry is valid for exactly these."""
         self.diagnostics = diagnostics
         """The per-file rules' diagnostics, at their levels."""
+        if slim:
+            postmortem = for_pages(postmortem)
         self._postmortem: Postmortem | None = postmortem
         self._blob: bytes | None = None
         self._links = _links_of(postmortem)
 
     @property
     def postmortem(self) -> Postmortem:
-        """The slim postmortem (see `for_pages`)."""
+        """The postmortem: slim (see `for_pages`) unless made with `slim=False`."""
         if self._postmortem is None:
             assert self._blob is not None
             self._postmortem = pickle.loads(self._blob)
@@ -84,7 +93,6 @@ class FileResult:
         from .document import Document
         from .document import FrontMatter as DocumentFrontMatter
         from .model import FrontMatter
-        from .postmortem import Postmortem
 
         path, rel_path, incident_id, status, related, positions, first_line = self._links
         front_matter = None if first_line is None else DocumentFrontMatter(

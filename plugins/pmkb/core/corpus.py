@@ -16,7 +16,7 @@ from .clock import build_date
 from .diagnostics import Diagnostic
 from .document import Document, read_id
 from .parallel import PARALLEL_MIN, Inputs, Job, check_files
-from .postmortem import Postmortem, for_pages, read_postmortem
+from .postmortem import Postmortem, read_postmortem
 from .reading_lists import (
     READING_LISTS_DIR,
     LoadedReadingList,
@@ -126,6 +126,9 @@ class KnowledgeBase:
     """Processes to check in (default: one per core); 1 checks in this process."""
     parallel_min: int = PARALLEL_MIN
     """Fewer files to parse than this are checked in this process."""
+    slim: bool = False
+    """Keep only what pages need of each postmortem (a build of thousands of files); the
+    default keeps them whole, sections and source included."""
     whole_postmortems: bool = True
     """False when the caller only needs diagnostics: postmortems served from the cache then
     stay pickled, and `CheckResult.postmortems` holds stand-ins with their IDs and links."""
@@ -223,7 +226,7 @@ class KnowledgeBase:
         # flag every service of every postmortem. Its own diagnostics say what is wrong.
         usable = result.catalog if result.catalog and result.catalog.services else None
         full = [path for path in files if report_on is None or path in reported]
-        inputs = Inputs(self.settings, usable, today)
+        inputs = Inputs(self.settings, usable, today, slim=self.slim)
         checked = self._check_files(full, inputs, complete=report_on is None)
         for path in files:
             # Files not reported on are only scanned for their ID (for PM601 and PM602).
@@ -304,7 +307,7 @@ class KnowledgeBase:
         postmortem = read_postmortem(document, self.settings)
         postmortem.rel_path = self.relative(path)
         diagnostics = check_postmortem(postmortem, self.settings, inputs.catalog, inputs.today)
-        return FileResult("", for_pages(postmortem), tuple(diagnostics))
+        return FileResult("", postmortem, tuple(diagnostics), slim=self.slim)
 
     def _read_id(self, path: Path) -> Postmortem:
         """A postmortem with only its ID (and its position), for the cross-file rules."""

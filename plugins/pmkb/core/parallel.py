@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .cache import FileResult
 from .checker import check_postmortem
 from .document import read_document
-from .postmortem import for_pages, read_postmortem
+from .postmortem import read_postmortem
 from .services import ServiceCatalog
 from .settings import Settings
 
@@ -45,14 +45,16 @@ class Inputs:
     settings: Settings
     catalog: ServiceCatalog | None
     today: dt.date
+    slim: bool = True
+    """Keep only what pages need of each postmortem (see `for_pages`)."""
 
 
 def check_file(job: Job, inputs: Inputs) -> FileResult:
-    """Parse, read and check one file; keep only what pages need of it."""
+    """Parse, read and check one file."""
     postmortem = read_postmortem(read_document(job.display, job.raw), inputs.settings)
     postmortem.rel_path = job.rel_path
     diagnostics = check_postmortem(postmortem, inputs.settings, inputs.catalog, inputs.today)
-    return FileResult(job.digest, for_pages(postmortem), tuple(diagnostics))
+    return FileResult(job.digest, postmortem, tuple(diagnostics), slim=inputs.slim)
 
 
 def available_cores() -> int:

@@ -31,7 +31,7 @@ from .exports import write_exports
 from .layout import place_postmortems
 from .render import Links, Renderer
 from .sanitize import sanitize_body
-from .search import run_pagefind
+from .search import StreamingIndex
 from .views import HOME_URI, View, build_views, default_nav
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class PostmortemsPlugin(BasePlugin):
         self.reading_lists: dict[str, LoadedReadingList] = {}
         self.rules_url: str | None = None
         self.memberships: dict[str, list[tuple[LoadedReadingList, int]]] = {}
+        self.search: StreamingIndex | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it
@@ -107,7 +108,8 @@ class PostmortemsPlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         config_dir = Path(config.config_file_path or ".").resolve().parent
         knowledge_base = KnowledgeBase(
-            Path(config.docs_dir), self.settings, display_root=config_dir, cache=self.cache
+            Path(config.docs_dir), self.settings, display_root=config_dir, cache=self.cache,
+            slim=True,
         )
         self.result = knowledge_base.check()
         count = len(self.result.postmortems)
@@ -247,5 +249,24 @@ class PostmortemsPlugin(BasePlugin):
             site_url=config.site_url or "",
             site_name=config.site_name,
         )
+        if self.search is not None:
+            search, self.search = self.search, None
+            search.finish(Path(config.site_dir) / "pagefind")
+
+    # Search: Pagefind indexes each page in its own process while MkDocs renders the next.
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.on_build_error(error=None)  # a previous `mkdocs serve` build that failed
         if self.config["search"]:
-            run_pagefind(Path(config.site_dir))
+            self.search = StreamingIndex()
+
+    @event_priority(-100)  # after other plugins have changed the page
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.search is not None:
+            destination = Path(config.site_dir) / page.file.dest_uri
+            self.search.add(output, "/" + page.url, destination)
+        return output
+
+    def on_build_error(self, *, error: Exception | None) -> None:
+        if self.search is not None:
+            search, self.search = self.search, None
+            search.close()
