@@ -119,7 +119,7 @@ class FileResult:
 
 @functools.cache
 def _empty_meta(model: type[FrontMatter]) -> FrontMatter:
-    return model()
+    return model.model_validate({})
 
 
 def _links_of(postmortem: Postmortem) -> tuple[Any, ...]:

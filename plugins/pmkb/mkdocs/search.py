@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import tempfile
 import threading
@@ -152,7 +153,7 @@ class StreamingIndex:
         stdout = self._process.stdout
         assert stdout is not None
         buffer = b""
-        while chunk := stdout.read1(1 << 16):
+        while chunk := os.read(stdout.fileno(), 1 << 16):
             buffer += chunk
             *messages, buffer = buffer.split(b",")
             for message in messages:
