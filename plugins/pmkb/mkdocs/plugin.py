@@ -264,6 +264,10 @@ class PostmortemsPlugin(BasePlugin):
         if self.search is not None:
             destination = Path(config.site_dir) / page.file.dest_uri
             self.search.add(output, "/" + page.url, destination)
+        if page.file.src_uri in self.views:
+            # A generated listing is written now; MkDocs would keep its HTML (megabytes at
+            # thousands of postmortems) until the end of the build.
+            page.content = None
         return output
 
     def on_build_error(self, *, error: Exception | None) -> None:
