@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .core.cache import ResultCache, cache_dir_for
 from .core.corpus import CheckResult, KnowledgeBase
 from .core.diagnostics import FORMATS, render
 from .core.exports import postmortem_schema
@@ -62,7 +63,6 @@ def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict
           hook: bool, list_suppressions: bool) -> None:
     """Validate postmortems (default: all of the knowledge base). Exit 1 on errors."""
     site = _site(config_file)
-    knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
     if hook:
         paths = _inside_knowledge_base(paths, site)
         if not paths:
@@ -73,6 +73,13 @@ def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict
                    "or the directory without its .md", err=True)
     if folders_named_md:
         sys.exit(2)
+    if list_suppressions:  # the audit reads each file's text: whole postmortems, no cache
+        knowledge_base = KnowledgeBase(site.docs_dir, site.settings)
+    else:
+        cache = ResultCache(cache_dir_for(site.config_file))
+        knowledge_base = KnowledgeBase(
+            site.docs_dir, site.settings, cache=cache, slim=True, whole_postmortems=False
+        )
     report_on = knowledge_base.select(list(paths)) if paths else None
     result = knowledge_base.check(report_on)
     if list_suppressions:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .cache import FileResult, ResultCache, cache_key, content_digest
 from .checker import check_across, check_postmortem, to_diagnostics
 from .clock import build_date
 from .diagnostics import Diagnostic
-from .document import Document, read_document, read_id
+from .document import Document, read_id
+from .parallel import PARALLEL_MIN, Inputs, Job, check_files
 from .postmortem import Postmortem, read_postmortem
 from .reading_lists import (
     READING_LISTS_DIR,
@@ -32,19 +36,51 @@ def is_postmortem_path(relative: str, settings: Settings) -> bool:
     Not postmortems: non-Markdown files, the configured ordinary pages (`index.md`),
     anything under `reading-lists/`, and names starting with `_` or `.` (the template).
     """
-    path = PurePosixPath(relative)
-    if path.suffix.lower() != ".md":
+    # String operations, not pathlib: this runs for every file of the knowledge base.
+    if not relative.lower().endswith(".md"):
         return False
-    if any(part.startswith(("_", ".")) for part in path.parts):
+    parts = [part for part in relative.split("/") if part and part != "."]
+    if not parts or parts[-1].lower() == ".md":
         return False
-    if path.parts[0] == READING_LISTS_DIR:
+    if any(part.startswith(("_", ".")) for part in parts):
         return False
-    return not any(path.match(pattern) for pattern in settings.pages)
+    if parts[0] == READING_LISTS_DIR:
+        return False
+    return not any(_matches(parts, pattern) for pattern in settings.pages)
+
+
+@functools.cache
+def _pattern_parts(pattern: str) -> tuple[str, ...] | None:
+    """A glob's parts, or None for an absolute glob (which no relative path matches)."""
+    path = PurePosixPath(pattern)
+    return None if path.is_absolute() or not path.parts else path.parts
+
+
+def _matches(parts: list[str], pattern: str) -> bool:
+    """`PurePosixPath("/".join(parts)).match(pattern)`, without building paths: a relative
+    glob matches the path's last components, one by one."""
+    globs = _pattern_parts(pattern)
+    if globs is None or len(globs) > len(parts):
+        return False
+    tail = parts[len(parts) - len(globs) :]
+    return all(fnmatch.fnmatchcase(part, glob) for part, glob in zip(tail, globs, strict=True))
 
 
 def _absolute(path: Path) -> Path:
     """An absolute, normalised path, without resolve()'s system calls per component."""
     return Path(os.path.abspath(path))
+
+
+def _under(path: Path, prefix: str) -> str | None:
+    """`path` relative to the directory `prefix` (absolute, ending in a separator), by
+    string operations: thousands of files, and pathlib is slow. None when it does not
+    apply (a relative or unnormalised path, another directory: the caller falls back)."""
+    text = str(path)
+    if os.sep != "/" or not text.startswith(prefix) or "//" in text:
+        return None
+    if "/./" in text or "/../" in text or text.endswith(("/.", "/..")):
+        return None
+    return text[len(prefix) :]
 
 
 def _is_reading_list(relative: str) -> bool:
@@ -54,28 +90,6 @@ def _is_reading_list(relative: str) -> bool:
         and path.suffix.lower() == ".md"
         and not path.name.startswith(("_", "."))
     )
-
-
-class ParseCache:
-    """Documents by content hash, so a rebuild re-parses only the files that changed."""
-
-    def __init__(self) -> None:
-        self._documents: dict[str, tuple[str, Document]] = {}
-        self.parsed = 0
-        """How many reads were parsed (not served from the cache), for reporting."""
-
-    def read(self, display_path: str, raw: bytes) -> Document:
-        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        cached = self._documents.get(display_path)
-        if cached is not None and cached[0] == digest:
-            return cached[1]
-        document = read_document(display_path, raw)
-        self._documents[display_path] = (digest, document)  # one entry per path: no growth
-        self.parsed += 1
-        return document
-
-    def __len__(self) -> int:
-        return len(self._documents)
 
 
 @dataclass
@@ -106,31 +120,54 @@ class KnowledgeBase:
     settings: Settings
     display_root: Path = field(default_factory=Path.cwd)
     """Paths in diagnostics are relative to this (the repository root, for annotations)."""
-    cache: ParseCache = field(default_factory=ParseCache)
+    cache: ResultCache = field(default_factory=ResultCache)
+    """Per-file results by content; give it a directory to keep them across processes."""
+    workers: int | None = None
+    """Processes to check in (default: one per core); 1 checks in this process."""
+    parallel_min: int = PARALLEL_MIN
+    """Fewer files to parse than this are checked in this process."""
+    slim: bool = False
+    """Keep only what pages need of each postmortem (a build of thousands of files); the
+    default keeps them whole, sections and source included."""
+    whole_postmortems: bool = True
+    """False when the caller only needs diagnostics: postmortems served from the cache then
+    stay pickled, and `CheckResult.postmortems` holds stand-ins with their IDs and links."""
 
     def __post_init__(self) -> None:
         self._docs_root = _absolute(self.docs_dir)
         self._display_root = _absolute(self.display_root)
+        self._docs_prefix = os.path.join(self._docs_root, "")
+        self._display_prefix = os.path.join(self._display_root, "")
 
     def postmortem_files(self) -> list[Path]:
-        """Every postmortem file under the docs directory, sorted."""
+        """Every postmortem file under the docs directory, absolute, sorted."""
         if not self.docs_dir.is_dir():
             return []
-        found = []
-        for directory, subdirs, files in os.walk(self.docs_dir):
+        found: list[tuple[list[str], str]] = []
+        root = str(self._docs_root)
+        for directory, subdirs, files in os.walk(root):
             subdirs[:] = sorted(d for d in subdirs if not d.startswith((".", "_")))
+            prefix = directory[len(root) :].strip(os.sep).replace(os.sep, "/")
+            prefix = f"{prefix}/" if prefix else ""
             for name in files:
-                path = Path(directory, name)
-                if is_postmortem_path(self.relative(path), self.settings):
-                    found.append(path)
-        return sorted(found)
+                relative = prefix + name
+                if is_postmortem_path(relative, self.settings):
+                    found.append((relative.split("/"), os.path.join(directory, name)))
+        found.sort()  # by parts, as paths sort
+        return [Path(path) for _, path in found]
 
     def relative(self, path: Path) -> str:
         """The path relative to the docs directory, `/`-separated."""
+        fast = _under(path, self._docs_prefix)
+        if fast is not None:
+            return fast
         relative = os.path.relpath(_absolute(path), self._docs_root)
         return path.name if relative.startswith("..") else Path(relative).as_posix()
 
     def display(self, path: Path) -> str:
+        fast = _under(path, self._display_prefix)
+        if fast is not None:
+            return fast
         try:
             return Path(os.path.relpath(_absolute(path), self._display_root)).as_posix()
         except ValueError:  # another drive on Windows
@@ -176,7 +213,7 @@ class KnowledgeBase:
         today = today or build_date()
         parsed_before = self.cache.parsed
         # Absolute paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID.
-        files = [_absolute(path) for path in self.postmortem_files()]
+        files = self.postmortem_files()
         if report_on is None:
             reported = set(files)
         else:
@@ -188,13 +225,21 @@ class KnowledgeBase:
         # A catalog that could not be read names no services: checking against it would
         # flag every service of every postmortem. Its own diagnostics say what is wrong.
         usable = result.catalog if result.catalog and result.catalog.services else None
+        full = [path for path in files if report_on is None or path in reported]
+        inputs = Inputs(self.settings, usable, today, slim=self.slim)
+        checked = self._check_files(full, inputs, complete=report_on is None)
         for path in files:
             # Files not reported on are only scanned for their ID (for PM601 and PM602).
-            postmortem = self._read(path, full=report_on is None or path in reported)
-            result.postmortems.append(postmortem)
+            file_result = checked.get(path)
+            if file_result is None:
+                result.postmortems.append(self._read_id(path))
+                continue
+            result.postmortems.append(
+                file_result.postmortem if self.whole_postmortems else file_result.stub()
+            )
             if path in reported:
                 result.files_checked += 1
-                result.diagnostics += check_postmortem(postmortem, self.settings, usable, today)
+                result.diagnostics += file_result.diagnostics
         shown = {self.display(path) for path in reported}
         result.diagnostics += [
             d for d in check_across(result.postmortems, self.settings) if d.path in shown
@@ -223,18 +268,64 @@ class KnowledgeBase:
             result.files_checked += len(lists)
         return diagnostics
 
-    def _read(self, path: Path, full: bool = True) -> Postmortem:
+    def _check_files(
+        self, paths: list[Path], inputs: Inputs, *, complete: bool
+    ) -> dict[Path, FileResult]:
+        """Per-file results: from the cache where the content is unchanged, else checked
+        (in a pool of processes when there are many). `complete`: `paths` are all the
+        files, so cached results of other paths are of deleted files."""
+        self.cache.use(cache_key(self.settings, self._catalog_digest(), inputs.today))
+        results: dict[Path, FileResult] = {}
+        jobs: list[tuple[Path, Job]] = []
+        for path in paths:
+            display = self.display(path)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                results[path] = self._unreadable(path, display, exc, inputs)
+                continue
+            digest = content_digest(raw)
+            cached = self.cache.get(display, digest)
+            if cached is not None:
+                results[path] = cached
+            else:
+                jobs.append((path, Job(display, self.relative(path), raw, digest)))
+        checked = check_files([job for _, job in jobs], inputs, self.workers, self.parallel_min)
+        for (path, job), file_result in zip(jobs, checked, strict=True):
+            self.cache.put(job.display, file_result)
+            results[path] = file_result
+        if complete:
+            self.cache.keep_only({self.display(path) for path in paths})
+        self.cache.save()
+        return results
+
+    def _unreadable(self, path: Path, display: str, exc: OSError, inputs: Inputs) -> FileResult:
+        """The result for a file that cannot be read (never cached: it has no content)."""
+        document = Document(path=display)
+        reason = exc.strerror or str(exc)
+        document.problems.append(ReadProblem("unreadable", f"cannot read file: {reason}", 1))
+        postmortem = read_postmortem(document, self.settings)
+        postmortem.rel_path = self.relative(path)
+        diagnostics = check_postmortem(postmortem, self.settings, inputs.catalog, inputs.today)
+        return FileResult("", postmortem, tuple(diagnostics), slim=self.slim)
+
+    def _read_id(self, path: Path) -> Postmortem:
+        """A postmortem with only its ID (and its position), for the cross-file rules."""
         display = self.display(path)
         try:
-            raw = path.read_bytes()
-            document = self.cache.read(display, raw) if full else read_id(display, raw)
-        except OSError as exc:
+            document = read_id(display, path.read_bytes())
+        except OSError:
             document = Document(path=display)
-            reason = exc.strerror or str(exc)
-            document.problems.append(ReadProblem("unreadable", f"cannot read file: {reason}", 1))
         postmortem = read_postmortem(document, self.settings)
         postmortem.rel_path = self.relative(path)
         return postmortem
+
+    def _catalog_digest(self) -> str | None:
+        path = self.docs_dir / self.settings.services_file
+        try:
+            return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            return None
 
     def _catalog(self) -> ServiceCatalog | None:
         path = self.docs_dir / self.settings.services_file

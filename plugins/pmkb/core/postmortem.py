@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .document import Document, Section, Table, TableRow
+from .document import FrontMatter as DocumentFrontMatter
 from .model import ActionItem, FrontMatter, TimelineEntry
 from .names import normalise_heading, normalise_status
 
@@ -215,3 +216,36 @@ def timeline_entries(table: Table) -> list[TimelineEntry]:
             )
         )
     return entries
+
+
+def for_pages(postmortem: Postmortem) -> Postmortem:
+    """What pages, indexes and cross-file rules need of a checked postmortem, and no more.
+
+    Kept for every file of a build (and in the on-disk cache), so it drops the source
+    text, tables, timeline and raw front-matter that only the per-file rules read: the
+    front-matter positions of `id` and `related`, the Summary's text, the typed metadata
+    and the action items stay.
+    """
+    document = postmortem.document
+    front_matter = None
+    if document.front_matter is not None:
+        positions = {
+            path: position
+            for path, position in document.front_matter.key_positions.items()
+            if path and path[0] in ("id", "related")
+        }
+        front_matter = DocumentFrontMatter({}, positions, document.front_matter.first_line)
+    sections = {}
+    summary = postmortem.sections.get("Summary")
+    if summary is not None:
+        sections["Summary"] = Section(
+            summary.title, summary.line, summary.text, [], summary.first_body_line, []
+        )
+    return Postmortem(
+        document=Document(path=document.path, front_matter=front_matter),
+        meta=postmortem.meta,
+        raw={},
+        sections=sections,
+        action_items=postmortem.action_items,
+        rel_path=postmortem.rel_path,
+    )

@@ -16,10 +16,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
+from ..core.cache import ResultCache, cache_dir_for
 from ..core.charts import all_charts
 from ..core.checker import rule_level
 from ..core.clock import build_date
-from ..core.corpus import CheckResult, KnowledgeBase, ParseCache, is_postmortem_path
+from ..core.corpus import CheckResult, KnowledgeBase, is_postmortem_path
 from ..core.crosslinks import id_regex, link_incident_ids
 from ..core.follow_through import follow_through
 from ..core.index import KnowledgeIndex, build_index
@@ -32,7 +33,7 @@ from .exports import EXPORTS, write_exports
 from .layout import place_postmortems
 from .render import Links, Renderer
 from .sanitize import sanitize_body
-from .search import run_pagefind
+from .search import StreamingIndex
 from .theming import install_theme, with_feed_link
 from .views import HOME_URI, View, build_views, default_nav
 
@@ -61,7 +62,7 @@ class PostmortemsPlugin(BasePlugin):
     )
 
     def __init__(self) -> None:
-        self.cache = ParseCache()
+        self.cache = ResultCache()
         self.command: str = "build"
         self.result = CheckResult()
         self.settings = Settings()
@@ -74,6 +75,7 @@ class PostmortemsPlugin(BasePlugin):
         self.reading_lists: dict[str, LoadedReadingList] = {}
         self.rules_url: str | None = None
         self.memberships: dict[str, list[tuple[LoadedReadingList, int]]] = {}
+        self.search: StreamingIndex | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it
@@ -91,6 +93,8 @@ class PostmortemsPlugin(BasePlugin):
         except ConfigError as exc:
             raise PluginError(str(exc)) from exc
         self.id_regex = id_regex(self.settings.id_pattern)
+        # Shared with `pmkb check` and across `mkdocs serve` rebuilds.
+        self.cache.directory = cache_dir_for(Path(config.config_file_path or "mkdocs.yml"))
         self.rules_url = (
             f"{config.site_url.rstrip('/')}/{RULES_PAGE}" if config.site_url else None
         )
@@ -109,7 +113,8 @@ class PostmortemsPlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         config_dir = Path(config.config_file_path or ".").resolve().parent
         knowledge_base = KnowledgeBase(
-            Path(config.docs_dir), self.settings, display_root=config_dir, cache=self.cache
+            Path(config.docs_dir), self.settings, display_root=config_dir, cache=self.cache,
+            slim=True,
         )
         self.result = knowledge_base.check()
         count = len(self.result.postmortems)
@@ -244,10 +249,6 @@ class PostmortemsPlugin(BasePlugin):
         env.globals["pmkb_search"] = self.config["search"]
         return env
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        feed_url = get_relative_url(EXPORTS["feed"], page.url)
-        return with_feed_link(output, feed_url=feed_url, site_name=config.site_name)
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         write_exports(
             Path(config.site_dir),
@@ -257,5 +258,30 @@ class PostmortemsPlugin(BasePlugin):
             site_url=config.site_url or "",
             site_name=config.site_name,
         )
+        if self.search is not None:
+            search, self.search = self.search, None
+            search.finish(Path(config.site_dir) / "pagefind")
+
+    # Search: Pagefind indexes each page in its own process while MkDocs renders the next.
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.on_build_error(error=None)  # a previous `mkdocs serve` build that failed
         if self.config["search"]:
-            run_pagefind(Path(config.site_dir))
+            self.search = StreamingIndex()
+
+    @event_priority(-100)  # after other plugins have changed the page
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        feed_url = get_relative_url(EXPORTS["feed"], page.url)
+        output = with_feed_link(output, feed_url=feed_url, site_name=config.site_name)
+        if self.search is not None:
+            destination = Path(config.site_dir) / page.file.dest_uri
+            self.search.add(output, "/" + page.url, destination)
+        if page.file.src_uri in self.views:
+            # A generated listing is written now; MkDocs would keep its HTML (megabytes at
+            # thousands of postmortems) until the end of the build.
+            page.content = None
+        return output
+
+    def on_build_error(self, *, error: Exception | None) -> None:
+        if self.search is not None:
+            search, self.search = self.search, None
+            search.close()

@@ -1,10 +1,28 @@
-"""Pagefind: a chunked search index built after the site, instead of one big JSON file."""
+"""Pagefind: a chunked search index, fed page by page while MkDocs renders.
+
+Pagefind's indexer runs as a service in its own process (the second core), and each
+page is sent to it as soon as MkDocs has rendered it, instead of a separate pass over
+the written site at the end. The protocol is Pagefind's own service protocol (what its
+Python and Node APIs speak: base64 JSON messages, each ended by a comma); it is spoken
+here directly, from a plain thread, because the `pagefind` package's asyncio client
+polls for responses every 100 ms, one response at a time: ten pages a second.
+
+Pagefind's rule is kept: when some pages mark their content with `data-pagefind-body`,
+only those are indexed. Pages without the mark are therefore not sent (the 5 MB
+generated listings would only be parsed to be dropped); if no page carries it, they are
+read back from the site at the end and indexed whole, as `pagefind --site` would.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import subprocess
-import sys
+import tempfile
+import threading
 from pathlib import Path
+from typing import IO, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -12,21 +30,160 @@ from mkdocs.plugins import get_plugin_logger
 log = get_plugin_logger(__name__)
 
 PAGEFIND_TIMEOUT = 600
+BODY_MARK = "data-pagefind-body"
+CONFIG = {"exclude_selectors": [".headerlink"]}  # the ¶ permalinks are not content
 
 
-def run_pagefind(site_dir: Path) -> None:
-    """Index the built site into `site_dir/pagefind/`."""
-    command = [
-        sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent",
-        "--exclude-selectors", ".headerlink",  # the ¶ permalinks are not content
-    ]
+def _executable() -> str:
     try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT, check=False
+        from pagefind.service import get_executable
+    except ImportError as exc:
+        raise PluginError("Pagefind is not installed: pip install 'pagefind[extended]'") from exc
+    path = get_executable()
+    if path is None:
+        raise PluginError("no Pagefind binary found: pip install 'pagefind[extended]'")
+    return str(path)
+
+
+class StreamingIndex:
+    """One Pagefind index, built while the site is: `add` each page, then `finish`."""
+
+    def __init__(self) -> None:
+        self._stderr = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [_executable(), "--service"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise PluginError(f"Pagefind could not index {site_dir}: {exc}") from exc
-    if result.returncode != 0:
-        output = (result.stderr or result.stdout).strip()
-        raise PluginError(f"Pagefind failed to index {site_dir}:\n{output}")
-    log.info("Pagefind indexed the site into %s", site_dir / "pagefind")
+        self._lock = threading.Condition()
+        self._next_id = 0
+        self._sent_files = 0
+        self._answered_files = 0
+        self._waiting: dict[int, dict[str, Any] | None] = {}
+        self._errors: list[str] = []
+        self._unmarked: list[tuple[str, Path]] = []
+        self._marked = False
+        self._reader = threading.Thread(target=self._read, name="pagefind-responses", daemon=True)
+        self._reader.start()
+        self._index_id = self._call({"type": "NewIndex", "config": CONFIG})["index_id"]
+
+    def add(self, html: str, url: str, output: Path) -> None:
+        """Index a rendered page (`url` from the site root, `output` the file it goes to)."""
+        if BODY_MARK not in html:
+            self._unmarked.append((url, output))
+            return
+        self._marked = True
+        self._send_file(html, url)
+
+    def finish(self, bundle_dir: Path) -> None:
+        """Wait for every page to be indexed and write the bundle into `bundle_dir`."""
+        if not self._marked:
+            for url, output in self._unmarked:
+                self._send_file(output.read_text(encoding="utf-8"), url)
+        with self._lock:
+            if not self._lock.wait_for(
+                lambda: self._answered_files >= self._sent_files or self._dead(),
+                timeout=PAGEFIND_TIMEOUT,
+            ):
+                self._fail("timed out indexing pages")
+        self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle_dir)})
+        if self._errors:
+            self._fail("\n".join(self._errors[:10]))
+        self.close()
+        log.info("Pagefind indexed the site into %s", bundle_dir)
+
+    def close(self) -> None:
+        """Stop the service (after `finish`, or when the build failed)."""
+        if self._process.stdin is not None and not self._process.stdin.closed:
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._stderr.close()
+
+    def _send_file(self, html: str, url: str) -> None:
+        with self._lock:
+            self._sent_files += 1
+        self._send(
+            {"type": "AddFile", "index_id": self._index_id, "url": url, "file_contents": html,
+             "file_path": None},
+            wait=False,
+        )
+
+    def _call(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send a request and wait for its response."""
+        message_id = self._send(payload, wait=True)
+        with self._lock:
+            if not self._lock.wait_for(
+                lambda: self._waiting[message_id] is not None or self._dead(),
+                timeout=PAGEFIND_TIMEOUT,
+            ):
+                self._fail(f"no answer to {payload['type']}")
+            response = self._waiting.pop(message_id)
+        if response is None:
+            self._fail(f"stopped before answering {payload['type']}")
+        assert response is not None
+        if response.get("type") == "Error":
+            self._fail(str(response.get("message")))
+        return response
+
+    def _send(self, payload: dict[str, Any], *, wait: bool) -> int:
+        with self._lock:
+            self._next_id += 1
+            message_id = self._next_id
+            if wait:
+                self._waiting[message_id] = None
+        message = json.dumps({"message_id": message_id, "payload": payload}).encode()
+        stdin: IO[bytes] | None = self._process.stdin
+        assert stdin is not None
+        try:
+            # Blocks while Pagefind is behind: pages wait in MkDocs, not in a buffer.
+            stdin.write(base64.b64encode(message) + b",")
+            stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._fail("stopped unexpectedly")
+        return message_id
+
+    def _read(self) -> None:
+        """Collect responses: the ones waited for, the errors, a count of indexed files."""
+        stdout = self._process.stdout
+        assert stdout is not None
+        buffer = b""
+        while chunk := os.read(stdout.fileno(), 1 << 16):
+            buffer += chunk
+            *messages, buffer = buffer.split(b",")
+            for message in messages:
+                self._receive(message)
+        with self._lock:
+            self._lock.notify_all()
+
+    def _receive(self, message: bytes) -> None:
+        try:
+            response = json.loads(base64.b64decode(message))
+        except ValueError:
+            return
+        if not isinstance(response, dict):
+            return
+        payload = response.get("payload") or {}
+        message_id = response.get("message_id")
+        with self._lock:
+            if message_id in self._waiting:
+                self._waiting[message_id] = payload
+            else:
+                self._answered_files += 1
+                if payload.get("type") == "Error":
+                    self._errors.append(str(payload.get("message")))
+            self._lock.notify_all()
+
+    def _dead(self) -> bool:
+        return self._process.poll() is not None
+
+    def _fail(self, reason: str) -> None:
+        self._process.kill()
+        self._stderr.seek(0)
+        output = self._stderr.read().decode(errors="replace").strip()
+        raise PluginError(f"Pagefind failed: {reason}" + (f"\n{output}" if output else ""))

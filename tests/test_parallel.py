@@ -1,0 +1,75 @@
+"""A check in a pool of processes reports exactly what a serial check does, in the same order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import VALID
+from pmkb.core import parallel
+from pmkb.core.corpus import CheckResult, KnowledgeBase
+from pmkb.core.settings import Settings
+
+BREAKAGES = [
+    lambda t: t,
+    lambda t: t.replace("severity: SEV2", "severity: SEV9"),
+    lambda t: t.replace("## Impact", "## Effects"),
+    lambda t: t.replace("related: []", "related: [PM-2020-0001, PM-1999-999]"),
+    lambda t: t.replace("| Sarah Chen | P1 |", "| Sarah Chen, Bob | P7 |"),
+    lambda t: t.replace("The canary did not", "Bob forgot to check; the canary did not"),
+    lambda t: t.replace("started_at: 2026-06-20T14:00:00Z", "started_at: 2026-06-20T14:00:00"),
+    lambda t: t.replace("title: Checkout", "title: [Checkout"),
+    lambda t: t.replace("---\n", "", 1),
+    lambda t: t.replace("| 14:05 |", "| 13:05 |"),
+]
+
+
+@pytest.fixture
+def docs(kb_dir: Path) -> Path:
+    for number in range(60):
+        text = BREAKAGES[number % len(BREAKAGES)](VALID)
+        # Every fifth file shares an ID with the one before: cross-file findings too.
+        text = text.replace("PM-2026-014", f"PM-2026-{100 + number - (number % 5 == 4):03d}")
+        folder = kb_dir / str(2020 + number % 3)
+        folder.mkdir(exist_ok=True)
+        (folder / f"{number:03d}.md").write_text(text)
+    (kb_dir / "2020" / "binary.md").write_bytes(b"---\x00\xff")
+    return kb_dir
+
+
+def check(docs: Path, workers: int) -> CheckResult:
+    knowledge_base = KnowledgeBase(
+        docs, Settings(), display_root=docs, workers=workers, parallel_min=1
+    )
+    return knowledge_base.check()
+
+
+def test_parallel_and_serial_checks_report_identically(
+    docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "CHUNK", 7)  # several tasks per worker, out-of-order finishes
+    serial = check(docs, workers=1)
+    pooled = check(docs, workers=2)
+    assert len(serial.diagnostics) > 60
+    assert {d.code[:3] for d in serial.diagnostics} >= {"PM1", "PM2", "PM6"}
+    assert pooled.diagnostics == serial.diagnostics
+    assert [(p.path, p.meta.id, p.summary) for p in pooled.postmortems] == [
+        (p.path, p.meta.id, p.summary) for p in serial.postmortems
+    ]
+
+
+def test_results_keep_the_order_of_the_jobs_before_any_sorting(
+    docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "CHUNK", 5)
+    paths = sorted(docs.rglob("*.md"))
+    jobs = [
+        parallel.Job(p.relative_to(docs).as_posix(), p.relative_to(docs).as_posix(),
+                     p.read_bytes(), str(i))
+        for i, p in enumerate(paths)
+    ]
+    inputs = parallel.Inputs(Settings(), None, __import__("datetime").date(2026, 7, 1))
+    serial = parallel.check_files(jobs, inputs, workers=1)
+    pooled = parallel.check_files(jobs, inputs, workers=2, minimum=1)
+    assert [r.digest for r in pooled] == [str(i) for i in range(len(paths))]
+    assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]
