@@ -209,6 +209,7 @@ def rule(code: str | None) -> None:
         raise click.BadParameter(f"no rule {code}; `pmkb rule` lists them", param_hint="CODE")
     click.echo(f"{entry.code} {entry.name} (default: {entry.level})\n")
     click.echo(f"What it checks: {entry.summary}\nWhy it matters: {entry.why}")
+    click.echo(f"How to fix it: {entry.fix}")
     for label, example in (("Bad", entry.bad), ("Good", entry.good)):
         if example:
             click.echo(f"\n{label}:\n" + "\n".join(f"    {line}" for line in example.split("\n")))
