@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..model import REQUIRED_KEYS, TIMESTAMP_KEYS, FrontMatter
 from .registry import Finding, rule
 
 if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+    from ..yaml_reader import ReadProblem
     from .context import CheckContext
 
 UNREADABLE = rule(
@@ -151,30 +154,47 @@ NO_FACTORS = rule(
     good="contributing_factors:\n  - category: detection\n    description: No alert on pool usage.",
 )
 
-_PROBLEM_RULES = {
-    "unreadable": UNREADABLE,
-    "no-front-matter": NO_FRONT_MATTER,
-    "yaml-syntax": YAML_SYNTAX,
-    "not-a-mapping": NOT_A_MAPPING,
-    "duplicate-key": DUPLICATE_KEY,
-    "alias": YAML_ALIAS,
-}
-
-
 IMPORT_PLACEHOLDER = "TODO"
 """What `pmkb import` writes where the source did not say: named as such, not as a type error."""
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     postmortem = ctx.postmortem
-    for problem in postmortem.document.problems:
-        yield _PROBLEM_RULES[problem.kind].at(problem.line, problem.col, problem.message)
+    yield from read_problem_findings(postmortem.document.problems)
     front_matter = postmortem.document.front_matter
     if front_matter is None or not front_matter.data:
         return
     yield from _schema_findings(ctx)
     yield from _value_findings(ctx)
     yield from _timestamp_findings(ctx)
+
+
+def read_problem_findings(problems: Iterable[ReadProblem]) -> list[Finding]:
+    """PM100–PM103, PM114, PM115: what reading a postmortem's file and front-matter found."""
+    return [_read_problem_finding(problem) for problem in problems]
+
+
+def _read_problem_finding(problem: ReadProblem) -> Finding:
+    where = (problem.line, problem.col, problem.message)
+    match problem.kind:
+        case "unreadable":
+            return UNREADABLE.at(*where)
+        case "no-front-matter":
+            return NO_FRONT_MATTER.at(*where)
+        case "yaml-syntax":
+            return YAML_SYNTAX.at(*where)
+        case "not-a-mapping":
+            return NOT_A_MAPPING.at(*where)
+        case "duplicate-key":
+            return DUPLICATE_KEY.at(*where)
+        case "alias":
+            return YAML_ALIAS.at(*where)
+    raise ValueError(f"no rule for a read problem of kind {problem.kind!r}")
+
+
+def catalog_findings(problems: Iterable[ReadProblem]) -> list[Finding]:
+    """PM120: what reading the service catalog (`services.yml`) found."""
+    return [INVALID_CATALOG.at(problem.line, problem.col, problem.message) for problem in problems]
 
 
 def _schema_findings(ctx: CheckContext) -> Iterator[Finding]:
@@ -200,7 +220,7 @@ def _schema_findings(ctx: CheckContext) -> Iterator[Finding]:
             yield INVALID_VALUE.at(line, col, f"`{where}`: {_describe(error)}")
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     """Pydantic's message, phrased for someone editing YAML."""
     kind = error["type"]
     if kind.startswith("datetime"):
