@@ -201,8 +201,8 @@ def _schema_text(site: SiteConfig) -> str:
 def rule(code: str | None) -> None:
     """Explain a rule (e.g. `pmkb rule PM309`), or list them all."""
     if code is None:
-        for entry in sorted(RULES.values(), key=lambda r: r.code):
-            click.echo(f"{entry.code}  {entry.level:<7}  {entry.name}: {entry.summary}")
+        for listed in sorted(RULES.values(), key=lambda r: r.code):
+            click.echo(f"{listed.code}  {listed.level:<7}  {listed.name}: {listed.summary}")
         return
     entry = RULES.get(code.upper())
     if entry is None:
