@@ -149,7 +149,7 @@ NO_FACTORS = rule(
     "PM116", "contributing-factors-listed", "error",
     "A postmortem lists at least one categorised contributing factor in the front-matter.",
     "Factor categories are how the knowledge base shows recurring weaknesses.",
-    fix="List a contributing factor with a `category` and a `description`.",
+    fix="Add to `contributing_factors` a `- category:` of the taxonomy with a `description`.",
     bad="contributing_factors: []",
     good="contributing_factors:\n  - category: detection\n    description: No alert on pool usage.",
 )

@@ -17,7 +17,7 @@ MISSING_SECTION = rule(
     "PM201", "required-sections", "error",
     "Every section the severity requires is present as a `##` heading (aliases count).",
     "A uniform structure lets readers find the impact or the action items of any incident at once.",
-    fix="Add the section as a `##` heading (an alias such as Root Cause counts too).",
+    fix="Add the section as a level-2 heading, e.g. `## Impact`; an alias counts too.",
     bad="## Summary\n...\n## Action Items",
     good="## Summary\n...\n## Impact\n...\n## Timeline\n...\n## Action Items",
 )
