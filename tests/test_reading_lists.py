@@ -12,13 +12,13 @@ from pmkb.core.corpus import KnowledgeBase
 from pmkb.core.reading_lists import (
     LoadedReadingList,
     ReadingList,
-    check_reading_list_ids,
-    load_reading_lists,
     positions_in_lists,
     read_reading_list,
+    read_reading_lists,
     reading_list_files,
 )
-from pmkb.core.rules import RULES
+from pmkb.core.rules import RULES, Finding
+from pmkb.core.rules.reading_lists import list_findings, reading_list_findings, unknown_id_findings
 from pmkb.core.settings import Settings
 
 LIST = textwrap.dedent(
@@ -44,10 +44,22 @@ LIST = textwrap.dedent(
 PATH = "reading-lists/payments.md"
 
 
+def read_list(display_path: str, rel_path: str, raw: bytes) -> tuple[LoadedReadingList, list[Finding]]:
+    """Read one list (the reader) and check it on its own (its rules)."""
+    loaded = read_reading_list(display_path, rel_path, raw)
+    return loaded, list_findings(loaded)
+
+
+def load_lists(docs_dir: Path, display=Path.as_posix) -> tuple[list[LoadedReadingList], list]:
+    """Read every list of a docs directory and check each on its own."""
+    lists = read_reading_lists(docs_dir, display)
+    return lists, reading_list_findings(lists)
+
+
 def read(text: str | bytes) -> tuple[LoadedReadingList, list[tuple[str, int, int]]]:
     """Read a list; (code, line, col) of every finding."""
     raw = text.encode() if isinstance(text, str) else text
-    loaded, findings = read_reading_list(PATH, PATH, raw)
+    loaded, findings = read_list(PATH, PATH, raw)
     return loaded, [(f.code, f.line, f.col) for f in findings]
 
 
@@ -110,7 +122,7 @@ def test_pm701_unknown_key_is_located_at_the_key_with_a_suggestion() -> None:
     text = replace(LIST, "audience:", "audiense:")
     loaded, findings = read(text)
     assert findings == [("PM701", line_of(text, "audiense:"), 1)]
-    _loaded, raw_findings = read_reading_list(PATH, PATH, text.encode())
+    _loaded, raw_findings = read_list(PATH, PATH, text.encode())
     assert "did you mean `audience`" in raw_findings[0].message
     assert loaded.model is not None and len(loaded.items) == 2  # the list still works
 
@@ -144,7 +156,7 @@ def test_pm701_item_that_is_not_a_mapping_is_located_on_its_line() -> None:
     )
     loaded, findings = read(text)
     assert codes_and_lines(findings) == [("PM701", line_of(text, "- PM-2026-014"))]
-    _loaded, raw_findings = read_reading_list(PATH, PATH, text.encode())
+    _loaded, raw_findings = read_list(PATH, PATH, text.encode())
     assert "item 1 must be a mapping with `id` and `note`" in raw_findings[0].message
     assert [item.id for item in loaded.items] == ["PM-2026-015"]
 
@@ -190,7 +202,7 @@ def test_pm703_unknown_id_is_reported_on_the_item_line_with_a_suggestion(kb_dir:
     text = replace(LIST, "id: PM-2026-015", "id: PM-2026-041")
     loaded, findings = read(text)
     assert findings == []
-    found = check_reading_list_ids([loaded], known)
+    found = unknown_id_findings([loaded], known)
     assert [(path, f.code, f.line, f.col) for path, f in found] == [
         (PATH, "PM703", line_of(text, "PM-2026-041"), 5)
     ]
@@ -205,12 +217,12 @@ def test_pm703_unknown_id_is_reported_on_the_item_line_with_a_suggestion(kb_dir:
 def test_pm703_known_ids_pass_and_unusable_lists_are_skipped() -> None:
     loaded, _ = read(LIST)
     broken, _ = read("no front-matter")
-    assert check_reading_list_ids([loaded, broken], {"PM-2026-014", "PM-2026-015"}) == []
+    assert unknown_id_findings([loaded, broken], {"PM-2026-014", "PM-2026-015"}) == []
 
 
 def test_pm703_far_off_id_gets_no_suggestion() -> None:
     loaded, _ = read(replace(LIST, "id: PM-2026-015", "id: INC-42"))
-    [(_path, finding)] = check_reading_list_ids([loaded], {"PM-2026-014", "PM-2026-015"})
+    [(_path, finding)] = unknown_id_findings([loaded], {"PM-2026-014", "PM-2026-015"})
     assert "did you mean" not in finding.message
 
 
@@ -222,14 +234,14 @@ def test_pm704_second_occurrence_is_reported_naming_the_first() -> None:
     loaded, findings = read(text)
     second = text.split("\n").index("  - id: PM-2026-014", line_of(text, "PM-2026-014")) + 1
     assert findings == [("PM704", second, 5)]
-    _loaded, raw = read_reading_list(PATH, PATH, text.encode())
+    _loaded, raw = read_list(PATH, PATH, text.encode())
     assert f"already item 1 of this list (line {line_of(text, 'PM-2026-014')})" in raw[0].message
     assert positions_in_lists([loaded]) == {"PM-2026-014": [(loaded, 0)]}
 
 
 def test_rule_levels_apply_to_reading_list_findings() -> None:
     text = replace(LIST, "id: PM-2026-015", "id: PM-2026-014")
-    _loaded, findings = read_reading_list(PATH, PATH, text.encode())
+    _loaded, findings = read_list(PATH, PATH, text.encode())
     assert [d.level for d in to_diagnostics(PATH, findings, Settings())] == ["error"]
     lenient = Settings(rules={"PM704": "warning"})
     assert [d.level for d in to_diagnostics(PATH, findings, lenient)] == ["warning"]
@@ -268,7 +280,7 @@ def test_load_reading_lists_uses_display_paths_and_relative_paths(kb_dir: Path) 
     (folder / "good.md").write_text(LIST)
     (folder / "empty.md").write_text("---\ntitle: Empty\nitems: []\n---\n")
     knowledge_base = KnowledgeBase(kb_dir, Settings(), display_root=kb_dir.parent)
-    lists, findings = load_reading_lists(kb_dir, knowledge_base.display)
+    lists, findings = load_lists(kb_dir, knowledge_base.display)
     assert [(item.rel_path, item.slug, item.path) for item in lists] == [
         ("reading-lists/empty.md", "empty", "postmortems/reading-lists/empty.md"),
         ("reading-lists/good.md", "good", "postmortems/reading-lists/good.md"),
@@ -280,8 +292,8 @@ def test_load_reading_lists_uses_display_paths_and_relative_paths(kb_dir: Path) 
 
 def _list(slug: str, ids: list[str]) -> LoadedReadingList:
     items = "".join(f"  - id: {i}\n    note: Why {i}.\n" for i in ids)
-    loaded, findings = read_reading_list(slug, f"reading-lists/{slug}.md",
-                                         f"---\ntitle: {slug}\nitems:\n{items}---\n".encode())
+    loaded, findings = read_list(slug, f"reading-lists/{slug}.md",
+                                 f"---\ntitle: {slug}\nitems:\n{items}---\n".encode())
     assert [f.code for f in findings] == []
     return loaded
 
@@ -309,7 +321,7 @@ def test_positions_in_lists_give_number_total_previous_and_next() -> None:
 @pytest.fixture(scope="module")
 def demo() -> tuple[list[LoadedReadingList], list, dict]:
     docs = REPO / "postmortems"
-    lists, findings = load_reading_lists(docs)
+    lists, findings = load_lists(docs)
     result = KnowledgeBase(docs, Settings(), display_root=REPO).check()
     return lists, findings, {p.meta.id: p for p in result.postmortems}
 
@@ -318,7 +330,7 @@ def test_demo_lists_are_valid_and_name_real_postmortems(demo) -> None:
     lists, findings, by_id = demo
     assert [item.slug for item in lists] == ["database-incidents", "new-on-call"]
     assert findings == []
-    assert check_reading_list_ids(lists, set(by_id)) == []
+    assert unknown_id_findings(lists, set(by_id)) == []
     for reading_list in lists:
         assert reading_list.model is not None and reading_list.model.audience
         assert reading_list.intro.count("\n\n") >= 1  # at least two paragraphs

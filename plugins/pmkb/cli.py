@@ -208,14 +208,15 @@ def _schema_text(site: SiteConfig) -> str:
 def rule(code: str | None) -> None:
     """Explain a rule (e.g. `pmkb rule PM309`), or list them all."""
     if code is None:
-        for entry in sorted(RULES.values(), key=lambda r: r.code):
-            click.echo(f"{entry.code}  {entry.level:<7}  {entry.name}: {entry.summary}")
+        for listed in sorted(RULES.values(), key=lambda r: r.code):
+            click.echo(f"{listed.code}  {listed.level:<7}  {listed.name}: {listed.summary}")
         return
     entry = RULES.get(code.upper())
     if entry is None:
         raise click.BadParameter(f"no rule {code}; `pmkb rule` lists them", param_hint="CODE")
     click.echo(f"{entry.code} {entry.name} (default: {entry.level})\n")
     click.echo(f"What it checks: {entry.summary}\nWhy it matters: {entry.why}")
+    click.echo(f"How to fix it: {entry.fix}")
     for label, example in (("Bad", entry.bad), ("Good", entry.good)):
         if example:
             click.echo(f"\n{label}:\n" + "\n".join(f"    {line}" for line in example.split("\n")))

@@ -6,6 +6,7 @@ such as `!!python/name:` (Material's emoji options) or `!ENV` are tolerated and 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .core.rules import RULES
 from .core.settings import Settings
 
 PLUGIN_NAME = "postmortems"
@@ -92,7 +94,7 @@ def plugin_options(plugins: Any, default: dict[str, Any] | None = None) -> dict[
 def settings_from_options(options: dict[str, Any], where: str) -> Settings:
     """Validate plugin options into Settings, or raise ConfigError naming each bad option."""
     try:
-        return Settings.model_validate(options)
+        settings = Settings.model_validate(options)
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
@@ -100,3 +102,35 @@ def settings_from_options(options: dict[str, Any], where: str) -> Settings:
             message = "unknown option" if error["type"] == "extra_forbidden" else error["msg"]
             problems.append(f"{where}: plugins.{PLUGIN_NAME}.{key}: {message}")
         raise ConfigError("\n".join(problems)) from exc
+    problems = [
+        f"{where}: plugins.{PLUGIN_NAME}.{key}: {message}"
+        for key, message in unknown_rule_codes(settings)
+    ]
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return settings
+
+
+def unknown_rule_codes(settings: Settings) -> list[tuple[str, str]]:
+    """(option, message) for each option that names a rule code or prefix no rule has.
+
+    Checked here, against the registry, rather than in Settings: the rules depend on
+    settings, so settings importing the rules would be an import circle.
+    """
+    named = {"rules": list(settings.rules), "drafts.relaxed_rules": settings.drafts.relaxed_rules}
+    found = []
+    for key, codes in named.items():
+        unknown = [code for code in codes if not any(known.startswith(code) for known in RULES)]
+        if unknown:
+            listed = ", ".join(_with_suggestion(code) for code in unknown)
+            found.append((
+                key,
+                f"unknown rule code(s) {listed}; codes look like PM309 (or PM3 for the whole "
+                "family); `pmkb rule` lists them",
+            ))
+    return found
+
+
+def _with_suggestion(code: str) -> str:
+    close = difflib.get_close_matches(code.upper(), list(RULES), n=1, cutoff=0.8)
+    return f"{code} (did you mean {close[0]}?)" if close else code

@@ -29,9 +29,22 @@ class Diagnostic:
         rule = RULES.get(self.code)
         return rule.name if rule else ""
 
+    @property
+    def fix(self) -> str:
+        """The rule's general fix (one imperative line)."""
+        rule = RULES.get(self.code)
+        return rule.fix if rule else ""
+
+    @property
+    def hint(self) -> str | None:
+        """The fix shown after the message, unless the message already says how to fix it."""
+        rule = RULES.get(self.code)
+        return rule.hint(self.message) if rule else None
+
     def __str__(self) -> str:
+        hint = f" → {self.hint}" if self.hint else ""
         suffix = " [warning]" if self.level == "warning" else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}{suffix}"
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}{hint}{suffix}"
 
     def explained(self, rules_url: str | None) -> str:
         """The one-line form, ending with where the rule is documented."""
@@ -56,7 +69,8 @@ def render(
     if output_format == "json":
         return json.dumps(
             [
-                asdict(d) | {"rule": d.rule_name, "docs": rule_pointer(d.code, rules_url)[4:]}
+                asdict(d)
+                | {"rule": d.rule_name, "fix": d.fix, "docs": rule_pointer(d.code, rules_url)[4:]}
                 for d in ordered
             ],
             indent=2,
@@ -96,7 +110,8 @@ def github_annotation(diagnostic: Diagnostic, rules_url: str | None = None) -> s
             ("title", f"{diagnostic.code} {diagnostic.rule_name}".strip()),
         )
     )
-    message = f"{diagnostic.message} ({rule_pointer(diagnostic.code, rules_url)})"
+    fix = f"\nFix: {diagnostic.fix}" if diagnostic.fix else ""
+    message = f"{diagnostic.message}{fix} ({rule_pointer(diagnostic.code, rules_url)})"
     return f"::{diagnostic.level} {properties}::{_escape_data(message)}"
 
 

@@ -13,14 +13,13 @@ front-matter names the list and its items; its body is the introduction:
 
     Why this list exists, in a paragraph or two.
 
-Like postmortems, lists are checked in two steps: `read_reading_list` checks one file on
-its own (PM701, PM702, PM704), and `check_reading_list_ids` checks the items against the
-IDs of the knowledge base (PM703), which are known only once every postmortem is read.
+This module only reads: `read_reading_list` keeps what it could not read (`read_problems`,
+`schema_problems`) on the list it returns, and the rules that judge a list (PM701–PM704)
+live with their declarations in `rules/reading_lists.py`.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -30,7 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .document import read_document
 from .model import Text
-from .rules.reading_lists import DUPLICATE_ITEM, EMPTY_LIST, INVALID_LIST, UNKNOWN_ID
+from .rules.reading_lists import reading_list_findings, unknown_id_findings
+from .yaml_reader import ReadProblem
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -61,9 +61,21 @@ class ReadingList(BaseModel):
     items: list[ReadingListItem] = Field(description="The postmortems to read, in order.")
 
 
-_KEYS = list(ReadingList.model_fields)
-_ITEM_KEYS = list(ReadingListItem.model_fields)
+_KEYS = tuple(ReadingList.model_fields)
+_ITEM_KEYS = tuple(ReadingListItem.model_fields)
 _TEXT = TypeAdapter(Text)
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """A front-matter value the reading-list model rejects, and where it is."""
+
+    line: int
+    col: int
+    error: ErrorDetails
+    """Pydantic's error; its `loc` is the path of the value (`("items", 0, "note")`)."""
+    allowed_keys: tuple[str, ...]
+    """The keys a list (or, for an item's error, an item) may have."""
 
 
 @dataclass
@@ -83,6 +95,14 @@ class LoadedReadingList:
     """The file line of each item of `model.items` (the line of its `id`)."""
     item_columns: list[int] = field(default_factory=list)
     """The column of each item's `id` key, for diagnostics."""
+    read_problems: list[ReadProblem] = field(default_factory=list)
+    """Why the file or its front-matter could not be read (or a duplicate key)."""
+    schema_problems: list[SchemaProblem] = field(default_factory=list)
+    """Values the model rejects; the valid items are kept in `model` all the same."""
+    items_listed: int = 0
+    """How many entries `items` has, valid or not (when the list has a `model`)."""
+    items_position: tuple[int, int] = (1, 1)
+    """Where `items` is written (line, column)."""
 
     @property
     def title(self) -> str:
@@ -110,15 +130,14 @@ def reading_list_files(docs_dir: Path) -> list[Path]:
     )
 
 
-def load_reading_lists(
+def read_reading_lists(
     docs_dir: Path, display: Callable[[Path], str] = Path.as_posix
-) -> tuple[list[LoadedReadingList], list[tuple[str, Finding]]]:
-    """Read every reading list of a docs directory: the lists and (path, finding) pairs.
+) -> list[LoadedReadingList]:
+    """Read every reading list of a docs directory; never raises.
 
     `display` turns a file's path into the path shown in diagnostics.
     """
     lists: list[LoadedReadingList] = []
-    findings: list[tuple[str, Finding]] = []
     for path in reading_list_files(docs_dir):
         shown = display(path)
         rel_path = path.relative_to(docs_dir).as_posix()
@@ -126,56 +145,50 @@ def load_reading_lists(
             raw = path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            lists.append(LoadedReadingList(rel_path, path.stem, shown))
-            findings.append((shown, INVALID_LIST.at(1, 1, f"cannot read file: {reason}")))
+            problem = ReadProblem("unreadable", f"cannot read file: {reason}", 1)
+            lists.append(LoadedReadingList(rel_path, path.stem, shown, read_problems=[problem]))
             continue
-        loaded, found = read_reading_list(shown, rel_path, raw)
-        lists.append(loaded)
-        findings += [(shown, finding) for finding in found]
-    return lists, findings
+        lists.append(read_reading_list(shown, rel_path, raw))
+    return lists
 
 
-def read_reading_list(
-    display_path: str, rel_path: str, raw: bytes
-) -> tuple[LoadedReadingList, list[Finding]]:
-    """Read one reading list; never raises. Findings: PM701, PM702, PM704."""
+def read_reading_list(display_path: str, rel_path: str, raw: bytes) -> LoadedReadingList:
+    """Read one reading list; never raises. What it cannot read is kept on the list."""
     document = read_document(display_path, raw)
     loaded = LoadedReadingList(
         rel_path=rel_path,
         slug=PurePosixPath(rel_path).stem,
         path=display_path,
         intro="\n".join(document.body_lines).strip() if document.source else "",
+        read_problems=list(document.problems),
     )
-    findings = [INVALID_LIST.at(p.line, p.col, p.message) for p in document.problems]
     front_matter = document.front_matter
     unusable = any(p.kind != "duplicate-key" for p in document.problems)
-    if front_matter is None or unusable:
-        return loaded, findings
-    findings += _read_model(front_matter, loaded)
-    if loaded.model is not None:
-        findings += _duplicate_findings(loaded)
-    return loaded, findings
+    if front_matter is not None and not unusable:
+        _read_model(front_matter, loaded)
+    return loaded
 
 
-def _read_model(front_matter: FrontMatter, loaded: LoadedReadingList) -> list[Finding]:
+def _read_model(front_matter: FrontMatter, loaded: LoadedReadingList) -> None:
     """Validate the front-matter; keep every valid item so the rest of the list still works."""
     data: dict[str, Any] = dict(front_matter.data)
     if "items" in data and data["items"] is None:
         data["items"] = []  # `items:` with nothing under it is an empty list
-    findings: list[Finding] = []
     try:
         ReadingList.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
-            line, col = front_matter.position(loc)
-            findings.append(INVALID_LIST.at(line, col, _describe(error, loc)))
+            in_item = len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int)
+            loaded.schema_problems.append(
+                SchemaProblem(*front_matter.position(loc), error, _ITEM_KEYS if in_item else _KEYS)
+            )
     title = _text_or_none(data.get("title"))
     if title is None:
-        return findings  # no usable title: the list cannot be shown
+        return  # no usable title: the list cannot be shown
     raw_items = data.get("items")
     if not isinstance(raw_items, list):
-        return findings
+        return
     items: list[ReadingListItem] = []
     for index, raw_item in enumerate(raw_items):
         try:
@@ -187,14 +200,8 @@ def _read_model(front_matter: FrontMatter, loaded: LoadedReadingList) -> list[Fi
         loaded.item_columns.append(col)
     audience = _text_or_none(data.get("audience"))
     loaded.model = ReadingList(title=title, audience=audience, items=items)
-    if not raw_items:
-        findings.append(
-            EMPTY_LIST.at(
-                *front_matter.position(("items",)),
-                "the reading list has no items; add `- id: PM-…` with a `note` on why to read it",
-            )
-        )
-    return findings
+    loaded.items_listed = len(raw_items)
+    loaded.items_position = front_matter.position(("items",))
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -204,88 +211,21 @@ def _text_or_none(value: Any) -> str | None:
         return None
 
 
-def _describe(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
-    """Pydantic's error, said for someone editing the list's YAML."""
-    kind = error["type"]
-    if loc and loc[0] == "items" and len(loc) >= 2 and isinstance(loc[1], int):
-        return _describe_item(kind, loc[1] + 1, loc[2:])
-    key = ".".join(str(part) for part in loc)
-    if kind == "extra_forbidden":
-        close = difflib.get_close_matches(key, _KEYS, n=1)
-        hint = f"did you mean `{close[0]}`? " if close else ""
-        return f"unknown key `{key}`; {hint}a reading list has only {_keys(_KEYS)}"
-    if kind == "missing":
-        if key == "items":
-            return "missing required key `items`: a list of `- id: PM-…` with a `note` each"
-        return f"missing required key `{key}`"
-    if key == "items":
-        return "`items` must be a list of `- id: PM-…` entries, each with a `note`"
-    if kind in ("string_type", "string_too_short"):
-        return f"`{key}` must be non-empty text"
-    return f"`{key}`: {str(error['msg']).lower()}"
+def load_reading_lists(
+    docs_dir: Path, display: Callable[[Path], str] = Path.as_posix
+) -> tuple[list[LoadedReadingList], list[tuple[str, Finding]]]:
+    """The lists of a docs directory and the (path, finding) pairs of PM701, PM702, PM704.
+
+    Kept for `corpus.py`, which reads and checks in one call; once it calls
+    `read_reading_lists` and the rules module itself, this and `check_reading_list_ids`
+    go, and with them this module's import of the rules.
+    """
+    lists = read_reading_lists(docs_dir, display)
+    return lists, reading_list_findings(lists)
 
 
-def _describe_item(kind: str, number: int, rest: tuple[str | int, ...]) -> str:
-    key = ".".join(str(part) for part in rest)
-    if kind in ("model_type", "dict_type") or not rest:
-        return (
-            f"item {number} must be a mapping with `id` and `note`, e.g. "
-            "`- id: PM-2025-001` and `note: why to read it` on the next line"
-        )
-    if kind == "extra_forbidden":
-        close = difflib.get_close_matches(key, _ITEM_KEYS, n=1)
-        hint = f"did you mean `{close[0]}`? " if close else ""
-        known = _keys(_ITEM_KEYS)
-        return f"item {number} has an unknown key `{key}`; {hint}an item has only {known}"
-    if key == "note":
-        what = "has no `note`" if kind == "missing" else "has an empty `note`"
-        return f"item {number} {what}; say in a sentence or two why to read it"
-    if kind == "missing":
-        return f"item {number} has no `{key}`; name the postmortem, e.g. `id: PM-2025-001`"
-    return f"item {number}: `{key}` must be non-empty text"
-
-
-def _keys(names: list[str]) -> str:
-    """`title`, `audience` and `items`."""
-    quoted = [f"`{name}`" for name in names]
-    return f"{', '.join(quoted[:-1])} and {quoted[-1]}" if len(quoted) > 1 else quoted[0]
-
-
-def _duplicate_findings(loaded: LoadedReadingList) -> list[Finding]:
-    findings = []
-    first: dict[str, tuple[int, int]] = {}
-    for number, (item, line, col) in enumerate(
-        zip(loaded.items, loaded.item_lines, loaded.item_columns, strict=False), start=1
-    ):
-        if item.id in first:
-            earlier, earlier_line = first[item.id]
-            findings.append(
-                DUPLICATE_ITEM.at(
-                    line, col,
-                    f"`{item.id}` is already item {earlier} of this list (line {earlier_line}); "
-                    "list each postmortem once",
-                )
-            )
-        else:
-            first[item.id] = (number, line)
-    return findings
-
-
-def check_reading_list_ids(
-    lists: Iterable[LoadedReadingList], known_ids: set[str]
-) -> list[tuple[str, Finding]]:
-    """PM703: (path, finding) for every item whose `id` is not a known postmortem ID."""
-    known = sorted(known_ids)
-    findings: list[tuple[str, Finding]] = []
-    for loaded in lists:
-        for item, line, col in zip(loaded.items, loaded.item_lines, loaded.item_columns, strict=False):
-            if item.id in known_ids:
-                continue
-            close = difflib.get_close_matches(item.id, known, n=1, cutoff=0.8)
-            hint = f"did you mean `{close[0]}`?" if close else "check the ID in the postmortem"
-            message = f"`{item.id}` is not a postmortem of this knowledge base; {hint}"
-            findings.append((loaded.path, UNKNOWN_ID.at(line, col, message)))
-    return findings
+check_reading_list_ids = unknown_id_findings
+"""PM703, for `corpus.py`: see `load_reading_lists`."""
 
 
 def positions_in_lists(

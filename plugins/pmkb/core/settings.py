@@ -188,7 +188,9 @@ class Settings(BaseModel):
     drafts: DraftPolicy = Field(default_factory=DraftPolicy)
     """Draft policy."""
     rules: dict[str, Level] = Field(default_factory=dict)
-    """Per-rule level overrides, e.g. `{PM501: error, PM310: off}`."""
+    """Per-rule level overrides, e.g. `{PM501: error, PM310: off}`. The codes are checked
+    against the rule registry where the options are read (`site_config`), so that settings
+    need not import the rules, which depend on settings."""
 
     @field_validator("id_pattern")
     @classmethod
@@ -232,19 +234,6 @@ class Settings(BaseModel):
 
             return self.ticket_url.replace("{ticket}", quote(ticket, safe=""))
         return None
-
-    @field_validator("rules")
-    @classmethod
-    def _known_rule_codes(cls, value: dict[str, Level]) -> dict[str, Level]:
-        from .rules import RULES  # the rule modules register themselves on import
-
-        unknown = [key for key in value if not any(code.startswith(key) for code in RULES)]
-        if unknown:
-            raise ValueError(
-                f"unknown rule code(s) {', '.join(unknown)}; codes look like PM309 (or PM3 for "
-                "the whole family)"
-            )
-        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

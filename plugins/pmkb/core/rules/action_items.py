@@ -22,6 +22,7 @@ NO_ACTION_ITEMS = rule(
     "PM301", "action-items-present", "error",
     "A final postmortem has at least one action item.",
     "A postmortem without follow-through is a report, not a process.",
+    fix="Add an action item to the Action Items table.",
     bad="status: final\n...\n## Action Items\n| Action | Owner | Priority | Due | Status | Ticket |\n"
     "|---|---|---|---|---|---|",
     good="status: final\n...\n## Action Items\n| Action | Owner | Priority | Due | Status | Ticket |\n"
@@ -32,6 +33,7 @@ ACTION_TABLE = rule(
     "PM302", "action-items-table", "error",
     "Action items are a Markdown table with Action, Owner, Priority, Due and Status columns.",
     "A table with known columns is what the action-item tracker reads.",
+    fix="Write the action items as a table: | Action | Owner | Priority | Due | Status | Ticket |.",
     bad="## Action Items\n- Add an alert on pool usage (Sarah)",
     good="## Action Items\n| Action | Owner | Priority | Due | Status | Ticket |\n"
     "|---|---|---|---|---|---|\n| Alert at 80% pool usage on payments-db | Sarah Chen | P1 | "
@@ -41,6 +43,7 @@ SINGLE_OWNER = rule(
     "PM303", "single-owner", "error",
     "Each action item has exactly one owner (a person or a team).",
     "Work owned by two people is owned by nobody.",
+    fix="Name exactly one owner: a person or a team.",
     bad="| Add pool alert | Sarah Chen, Marcus Okafor | P1 | ...",
     good="| Add pool alert | Sarah Chen | P1 | ...",
 )
@@ -48,6 +51,7 @@ KNOWN_PRIORITY = rule(
     "PM304", "known-priority", "error",
     "Each action item's priority is from the configured set (default P0–P3).",
     "Priorities are compared across incidents; free-form ones cannot be.",
+    fix="Use a configured priority, e.g. P1.",
     bad="| ... | Sarah Chen | urgent | ...",
     good="| ... | Sarah Chen | P1 | ...",
 )
@@ -55,6 +59,7 @@ ISO_DUE_DATE = rule(
     "PM305", "iso-due-date", "error",
     "Each action item has a due date written YYYY-MM-DD.",
     "\"Next week\" is not a date anyone can be held to, or that the overdue list can read.",
+    fix="Write the due date as YYYY-MM-DD.",
     bad="| ... | P1 | next week | Open |",
     good="| ... | P1 | 2026-07-01 | Open |",
 )
@@ -62,6 +67,7 @@ DUE_AFTER_INCIDENT = rule(
     "PM306", "due-after-incident", "error",
     "Each due date is after the incident date.",
     "A due date before the incident is a typo that hides the item from the overdue list.",
+    fix="Set a due date after the incident's date.",
     bad="date: 2026-06-20\n...\n"
     "| Add pool alert on payments-db | Sarah Chen | P1 | 2025-07-01 | Open | NW-1 |",
     good="date: 2026-06-20\n...\n"
@@ -71,6 +77,7 @@ KNOWN_ITEM_STATUS = rule(
     "PM307", "known-item-status", "error",
     "Each action item's status is a known word (Open, In progress, Done, Won't do, or the emoji forms).",
     "Completion rates are computed from the status.",
+    fix="Use a known status: Open, In progress, Done or Won't do.",
     bad="| ... | 2026-07-01 | almost |",
     good="| ... | 2026-07-01 | 🔄 In Progress |",
 )
@@ -78,6 +85,7 @@ TICKET_REQUIRED = rule(
     "PM308", "ticket-required", "error",
     "Action items of the configured priorities (default P0, P1) link a ticket.",
     "Urgent work that lives only in a postmortem gets forgotten; the ticket is where it is tracked.",
+    fix="Add the ticket that tracks the item in the Ticket column.",
     bad="| Fail over payments-db automatically | dba-team | P1 | 2026-07-01 | Open | |",
     good="| Fail over payments-db automatically | dba-team | P1 | 2026-07-01 | Open | NW-1433 |",
 )
@@ -86,6 +94,7 @@ VAGUE_ACTION = rule(
     "Each action is specific: it names what changes (an alert, a test, a runbook, a config key, "
     "a service) and how one would see it done (a threshold, a place, a condition).",
     "Vague actions cannot be finished, so they never are.",
+    fix="Name what changes and how one would see it done, e.g. which alert at what threshold.",
     bad="| Improve monitoring | ...\n"
     "| Be more attentive during key rotations | ...\n"
     "| Look into the cache misses | ...\n"
@@ -101,6 +110,7 @@ TOO_MANY_ITEMS = rule(
     "PM310", "action-item-count", "warning",
     "A postmortem has no more action items than the configured maximum (default 10).",
     "A long list dilutes attention; pick the items that change the most.",
+    fix="Keep the items that change the most; track the others in your ticket system.",
     bad="(14 action items, half of them P3 clean-ups)",
     good="(the 5 items that remove the conditions behind the incident; the rest go to the "
     "team backlog)",
@@ -109,6 +119,7 @@ OVERDUE_ITEM = rule(
     "PM311", "overdue-action-item", "off",
     "An open action item is past its due date (as of the build date). Off by default.",
     "Turn it on to nag; it is off because builds must not start failing as time passes.",
+    fix="Finish the item, or set a new due date and say why in the postmortem.",
     bad="| Add pool alert on payments-db | Sarah Chen | P1 | 2026-07-01 | Open | NW-1 |  "
     "(built on 2026-09-01)",
     good="| Add pool alert on payments-db | Sarah Chen | P1 | 2026-07-01 | Done | NW-1 |",

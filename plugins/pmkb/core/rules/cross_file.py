@@ -15,6 +15,7 @@ DUPLICATE_ID = rule(
     "PM601", "unique-id", "error",
     "No two postmortems share an `id`.",
     "An ID must name one incident, or links and citations point at the wrong one.",
+    fix="Give one of the postmortems the next free ID (`pmkb new` picks it).",
     bad="# 2026/a.md\nid: PM-2026-014\n# 2026/b.md\nid: PM-2026-014",
     good="# 2026/a.md\nid: PM-2026-014\n# 2026/b.md\nid: PM-2026-015",
 )
@@ -22,6 +23,7 @@ UNKNOWN_RELATED = rule(
     "PM602", "related-exists", "error",
     "Every ID in `related` is the ID of a postmortem in the knowledge base.",
     "A dangling link breaks the chain of related incidents that shows recurrence.",
+    fix="Use the ID of an existing postmortem, or remove the entry.",
     bad="related: [PM-2025-999]",
     good="related: [PM-2025-101]",
 )
@@ -29,6 +31,7 @@ SELF_RELATED = rule(
     "PM603", "related-not-self", "error",
     "A postmortem does not list its own ID in `related`.",
     "A self-link adds nothing and inflates the recurrence metric.",
+    fix="Remove the postmortem's own ID from `related`.",
     bad="id: PM-2026-014\nrelated: [PM-2026-014, PM-2025-101]",
     good="id: PM-2026-014\nrelated: [PM-2025-101]",
 )

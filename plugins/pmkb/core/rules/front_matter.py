@@ -5,19 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..model import REQUIRED_KEYS, TIMESTAMP_KEYS, FrontMatter
 from .registry import Finding, rule
 
 if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+    from ..yaml_reader import ReadProblem
     from .context import CheckContext
 
 UNREADABLE = rule(
     "PM100", "readable-file", "error",
     "The file is UTF-8 text of a sensible size.",
     "A file the site cannot read is a postmortem nobody can learn from.",
+    fix="Save the file as UTF-8 text, under 2 MB.",
     bad="(a file saved as UTF-16 or Windows-1252, or a binary file named .md)",
     good="(the same text saved as UTF-8; most editors offer \"Save with encoding\")",
 )
@@ -25,6 +29,7 @@ NO_FRONT_MATTER = rule(
     "PM101", "front-matter-present", "error",
     "The file starts with a `---` YAML front-matter block that is closed by `---`.",
     "The front-matter is what puts an incident in the indexes, metrics and search facets.",
+    fix="Open the file with a `---` line, then the front-matter keys, then a closing `---`.",
     bad="# Checkout outage\n\n## Summary",
     good="---\nid: PM-2026-014\ntitle: Checkout outage\n...\n---\n\n## Summary",
 )
@@ -32,6 +37,7 @@ YAML_SYNTAX = rule(
     "PM102", "front-matter-yaml", "error",
     "The front-matter is valid YAML.",
     "MkDocs silently ignores invalid front-matter; pmkb says where it breaks instead.",
+    fix="Correct the YAML where shown; quote values that contain `: ` or ` #`.",
     bad="services: [checkout-api, payments-db",
     good="services: [checkout-api, payments-db]",
 )
@@ -39,6 +45,7 @@ NOT_A_MAPPING = rule(
     "PM103", "front-matter-mapping", "error",
     "The front-matter is a mapping of `key: value` pairs.",
     "Only named keys can be validated and indexed.",
+    fix="Write the front-matter as `key: value` lines, one key per line.",
     bad="- PM-2026-014\n- Checkout outage",
     good="id: PM-2026-014\ntitle: Checkout outage",
 )
@@ -46,6 +53,7 @@ UNKNOWN_KEY = rule(
     "PM104", "known-keys", "error",
     "Every front-matter key is one pmkb knows.",
     "A misspelt key (`severty`) would silently drop the incident from an index.",
+    fix="Rename the key to one pmkb knows, or remove it.",
     bad="severty: SEV2",
     good="severity: SEV2",
 )
@@ -53,6 +61,7 @@ MISSING_KEY = rule(
     "PM105", "required-keys", "error",
     "The required keys are present: " + ", ".join(REQUIRED_KEYS) + ".",
     "Every incident needs the same facts for the indexes and the MTTD/MTTR metrics.",
+    fix="Add every required key, each with a value.",
     bad="id: PM-2026-014\ntitle: Checkout outage",
     good="id: PM-2026-014\ntitle: Checkout outage\ndate: 2026-06-20\nstatus: final\n...",
 )
@@ -60,6 +69,7 @@ INVALID_VALUE = rule(
     "PM106", "value-types", "error",
     "Each value has the right type: a date, a timestamp, a list of names, a mapping.",
     "Typed values are what make sorting, durations and filters correct.",
+    fix="Write the value in its type, e.g. a list `[a, b]` or a timestamp `2026-06-20T14:00:00Z`.",
     bad="services: checkout-api, payments-db\nstarted_at: yesterday afternoon",
     good="services: [checkout-api, payments-db]\nstarted_at: 2026-06-20T14:00:00Z",
 )
@@ -67,6 +77,7 @@ ID_PATTERN = rule(
     "PM107", "id-pattern", "error",
     "The `id` matches the configured pattern (default `PM-YYYY-NNN`).",
     "Stable, uniform IDs are how people cite incidents in chat, tickets and other postmortems.",
+    fix="Write the `id` in the configured pattern; `pmkb new` picks the next free one.",
     bad="id: checkout-outage",
     good="id: PM-2026-014",
 )
@@ -74,6 +85,7 @@ UNKNOWN_SEVERITY = rule(
     "PM108", "known-severity", "error",
     "The `severity` is a level of the configured scale.",
     "Severity drives the required sections, the indexes and the metrics.",
+    fix="Use a severity of the configured scale, e.g. SEV2.",
     bad="severity: critical",
     good="severity: SEV1",
 )
@@ -81,6 +93,7 @@ UNKNOWN_STATUS = rule(
     "PM109", "known-status", "error",
     "The `status` is one of the configured statuses (draft, in-review, final).",
     "Status decides which rules apply and whether the draft banner shows.",
+    fix="Use a configured status, e.g. draft, in-review or final.",
     bad="status: done",
     good="status: final",
 )
@@ -88,6 +101,7 @@ UNKNOWN_CATEGORY = rule(
     "PM110", "known-factor-category", "error",
     "Every contributing factor's `category` is from the configured taxonomy.",
     "A shared taxonomy is what lets the factor indexes show patterns across incidents.",
+    fix="Use a category of the configured contributing-factor taxonomy.",
     bad="contributing_factors:\n  - category: bug\n    description: ...",
     good="contributing_factors:\n  - category: technical\n    description: ...",
 )
@@ -95,6 +109,7 @@ NAIVE_TIMESTAMP = rule(
     "PM111", "timezone-aware", "error",
     "Timestamps carry a timezone (`Z` or `+02:00`).",
     "Responders work across timezones; a time without one is ambiguous and breaks durations.",
+    fix="Add the timezone to the timestamp, e.g. `2026-06-20T14:00:00Z` for UTC.",
     bad="started_at: 2026-06-20T14:00:00",
     good="started_at: 2026-06-20T14:00:00Z",
 )
@@ -102,6 +117,7 @@ TIMESTAMP_ORDER = rule(
     "PM112", "timestamp-order", "error",
     "started_at ≤ detected_at ≤ mitigated_at ≤ resolved_at.",
     "Out-of-order timestamps give negative time-to-detect and wrong MTTR.",
+    fix="Correct the timestamps so that started ≤ detected ≤ mitigated ≤ resolved.",
     bad="started_at: 2026-06-20T14:00:00Z\ndetected_at: 2026-06-20T13:55:00Z",
     good="started_at: 2026-06-20T14:00:00Z\ndetected_at: 2026-06-20T14:05:00Z",
 )
@@ -109,6 +125,7 @@ UNKNOWN_SERVICE = rule(
     "PM113", "known-service", "error",
     "Each service is in the service catalog (`services.yml`), when there is one.",
     "One spelling per service keeps its history on one page.",
+    fix="Use the service's name from the catalog, or add the service to the catalog.",
     bad="services: [checkout]",
     good="services: [checkout-api]",
 )
@@ -116,6 +133,7 @@ DUPLICATE_KEY = rule(
     "PM114", "unique-keys", "error",
     "No key appears twice in the front-matter.",
     "YAML keeps only the last of two equal keys; the first is silently lost.",
+    fix="Keep one of the two keys and remove the other.",
     bad="severity: SEV2\n...\nseverity: SEV1",
     good="severity: SEV1",
 )
@@ -123,6 +141,7 @@ YAML_ALIAS = rule(
     "PM115", "no-yaml-aliases", "error",
     "The front-matter uses no YAML anchors and aliases (`&a`, `*a`).",
     "Aliases make front-matter hard to read and allow exponential-size documents.",
+    fix="Write the value out where the alias is, and remove the anchor.",
     bad="authors: &team [Sarah Chen, Marcus Okafor]\nincident_commander: *team",
     good="authors: [Sarah Chen, Marcus Okafor]\nincident_commander: Sarah Chen",
 )
@@ -130,19 +149,10 @@ NO_FACTORS = rule(
     "PM116", "contributing-factors-listed", "error",
     "A postmortem lists at least one categorised contributing factor in the front-matter.",
     "Factor categories are how the knowledge base shows recurring weaknesses.",
+    fix="Add to `contributing_factors` a `- category:` of the taxonomy with a `description`.",
     bad="contributing_factors: []",
     good="contributing_factors:\n  - category: detection\n    description: No alert on pool usage.",
 )
-
-_PROBLEM_RULES = {
-    "unreadable": UNREADABLE,
-    "no-front-matter": NO_FRONT_MATTER,
-    "yaml-syntax": YAML_SYNTAX,
-    "not-a-mapping": NOT_A_MAPPING,
-    "duplicate-key": DUPLICATE_KEY,
-    "alias": YAML_ALIAS,
-}
-
 
 IMPORT_PLACEHOLDER = "TODO"
 """What `pmkb import` writes where the source did not say: named as such, not as a type error."""
@@ -150,14 +160,41 @@ IMPORT_PLACEHOLDER = "TODO"
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     postmortem = ctx.postmortem
-    for problem in postmortem.document.problems:
-        yield _PROBLEM_RULES[problem.kind].at(problem.line, problem.col, problem.message)
+    yield from read_problem_findings(postmortem.document.problems)
     front_matter = postmortem.document.front_matter
     if front_matter is None or not front_matter.data:
         return
     yield from _schema_findings(ctx)
     yield from _value_findings(ctx)
     yield from _timestamp_findings(ctx)
+
+
+def read_problem_findings(problems: Iterable[ReadProblem]) -> list[Finding]:
+    """PM100–PM103, PM114, PM115: what reading a postmortem's file and front-matter found."""
+    return [_read_problem_finding(problem) for problem in problems]
+
+
+def _read_problem_finding(problem: ReadProblem) -> Finding:
+    where = (problem.line, problem.col, problem.message)
+    match problem.kind:
+        case "unreadable":
+            return UNREADABLE.at(*where)
+        case "no-front-matter":
+            return NO_FRONT_MATTER.at(*where)
+        case "yaml-syntax":
+            return YAML_SYNTAX.at(*where)
+        case "not-a-mapping":
+            return NOT_A_MAPPING.at(*where)
+        case "duplicate-key":
+            return DUPLICATE_KEY.at(*where)
+        case "alias":
+            return YAML_ALIAS.at(*where)
+    raise ValueError(f"no rule for a read problem of kind {problem.kind!r}")
+
+
+def catalog_findings(problems: Iterable[ReadProblem]) -> list[Finding]:
+    """PM120: what reading the service catalog (`services.yml`) found."""
+    return [INVALID_CATALOG.at(problem.line, problem.col, problem.message) for problem in problems]
 
 
 def _schema_findings(ctx: CheckContext) -> Iterator[Finding]:
@@ -183,7 +220,7 @@ def _schema_findings(ctx: CheckContext) -> Iterator[Finding]:
             yield INVALID_VALUE.at(line, col, f"`{where}`: {_describe(error)}")
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     """Pydantic's message, phrased for someone editing YAML."""
     kind = error["type"]
     if kind.startswith("datetime"):
@@ -291,6 +328,7 @@ INVALID_CATALOG = rule(
     "PM120", "service-catalog-valid", "error",
     "The service catalog (`services.yml`) is a YAML list of {name, owner, tier, description}.",
     "The catalog is the one spelling of every service; a broken catalog checks nothing.",
+    fix="Make the catalog a YAML list of `- name:` entries with owner, tier and description.",
     bad="checkout-api: payments team",
     good="- name: checkout-api\n  owner: payments-team\n  tier: 1\n  description: Checkout.",
 )

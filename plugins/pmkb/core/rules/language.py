@@ -18,6 +18,7 @@ BLAME_PHRASE = rule(
     "PM501", "blameless-phrasing", "warning",
     "The text avoids phrases that assign blame (\"human error\", \"careless\", \"should have known\").",
     "Blame makes people hide what they know; the next postmortem gets less honest.",
+    fix="Describe what in the system allowed the failure, not who caused it.",
     bad="The outage was caused by human error during the deploy.\n"
     "A careless config change took checkout down.\n"
     "Root cause: operator error.",
@@ -31,6 +32,7 @@ PERSON_AS_CAUSE = rule(
     "\"the DBA ignored the alert\"); contributing factors describe conditions in the system.",
     "Naming a person as a cause stops the analysis at the person instead of the system that "
     "let the mistake through.",
+    fix="Make a system or a condition the subject of the failure, not a person.",
     bad="- category: process\n  description: Sarah deployed without running the migration check.\n"
     "Bob forgot to follow the manual runbook.\n"
     "Alice's mistake caused the outage.\n"
@@ -48,6 +50,7 @@ COUNTERFACTUAL = rule(
     "No hindsight about people: \"should have\", \"could have\", \"if only\", \"had the "
     "reviewer looked\" with a person or role as subject.",
     "Hindsight judges people by what was learned afterwards; say what was missing at the time.",
+    fix="Say what was missing at the time, not what a person should have done.",
     bad="The on-call engineer should have caught the error spike.\n"
     "We should have noticed the certificate expiry.\n"
     "Had the reviewer looked closer, the typo would not have shipped.",

@@ -1,4 +1,4 @@
-"""The rule registry: every rule's code, name, default level and documentation."""
+"""The rule registry: every rule's code, name, default level, fix and documentation."""
 
 from __future__ import annotations
 
@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 DefaultLevel = Literal["error", "warning", "off"]
+
+FIX_MARKERS = ("; ", " → ")
+"""A message that contains one of these says how to fix the problem itself: messages are
+written `what is wrong; how to fix it` (or `… → a rewrite`). A message without either gets
+its rule's general fix appended in the text output (see `Rule.hint`)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Rule:
     """What the rule checks, in one line."""
     why: str
     """Why it matters for a blameless postmortem."""
+    fix: str
+    """How to fix a finding in general, one imperative line (like ruff's `fix_title`)."""
     bad: str = ""
     """An example that breaks the rule."""
     good: str = ""
@@ -37,6 +44,15 @@ class Rule:
     def at(self, line: int, col: int, message: str) -> Finding:
         """A finding of this rule at a position."""
         return Finding(self.code, line, col, message)
+
+    def hint(self, message: str) -> str | None:
+        """The fix to show after a message of this rule: None when the message says its own."""
+        return None if says_how_to_fix(message) else self.fix
+
+
+def says_how_to_fix(message: str) -> bool:
+    """Whether a finding's message carries its own, specific fix (see FIX_MARKERS)."""
+    return any(marker in message for marker in FIX_MARKERS)
 
 
 RULES: dict[str, Rule] = {}
@@ -48,12 +64,14 @@ def rule(
     level: DefaultLevel,
     summary: str,
     why: str,
+    *,
+    fix: str,
     bad: str = "",
     good: str = "",
 ) -> Rule:
     """Declare a rule and register it under its code."""
     if code in RULES:
         raise ValueError(f"rule {code} declared twice")
-    declared = Rule(code, name, level, summary, why, bad.strip("\n"), good.strip("\n"))
+    declared = Rule(code, name, level, summary, why, fix, bad.strip("\n"), good.strip("\n"))
     RULES[code] = declared
     return declared

@@ -17,6 +17,7 @@ MISSING_SECTION = rule(
     "PM201", "required-sections", "error",
     "Every section the severity requires is present as a `##` heading (aliases count).",
     "A uniform structure lets readers find the impact or the action items of any incident at once.",
+    fix="Add the section as a level-2 heading, e.g. `## Impact`; an alias counts too.",
     bad="## Summary\n...\n## Action Items",
     good="## Summary\n...\n## Impact\n...\n## Timeline\n...\n## Action Items",
 )
@@ -24,6 +25,7 @@ EMPTY_SECTION = rule(
     "PM202", "non-empty-sections", "error",
     "Required sections have content (an HTML comment does not count).",
     "An empty heading looks complete in review and teaches nothing.",
+    fix="Write the section's content; an HTML comment does not count.",
     bad="## What Went Well\n\n## What Went Wrong",
     good="## What Went Well\nThe on-call engineer had a runbook for pool exhaustion.",
 )
@@ -31,6 +33,7 @@ SUMMARY_LENGTH = rule(
     "PM203", "summary-length", "error",
     "The Summary is one to three sentences.",
     "The summary is what the catalog and search results show; it must stand on its own.",
+    fix="Write the Summary in one to three sentences; move detail to Impact or Timeline.",
     bad="## Summary\nThe checkout API failed. Then it recovered. Payments were slow. "
     "Then the queue drained.",
     good="## Summary\nFor 22 minutes, 4% of checkouts failed because the payments database "
@@ -40,6 +43,7 @@ IMPACT_QUANTIFIED = rule(
     "PM204", "impact-quantified", "error",
     "The Impact section contains a number (users, orders, minutes, percent, money).",
     "Without a number, readers cannot compare incidents or judge what a fix is worth.",
+    fix="Quantify the impact: users, requests, orders, minutes, percent or money.",
     bad="## Impact\nSome customers could not check out.",
     good="## Impact\n1,240 checkouts (4.2%) failed over 22 minutes.",
 )

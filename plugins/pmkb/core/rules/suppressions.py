@@ -17,6 +17,7 @@ SUPPRESSION_REASON = rule(
     "A `pmkb-disable` comment names the rule codes it silences and, after a colon, the reason.",
     "A silenced warning without a reason cannot be reviewed; `pmkb check --list-suppressions` "
     "audits them all.",
+    fix="Name the codes and, after a colon, the reason: `<!-- pmkb-disable PM501: why -->`.",
     bad="<!-- pmkb-disable -->\n<!-- pmkb-disable PM501 -->",
     good="<!-- pmkb-disable PM501: quoted from the incident channel -->\n"
     "| Improve monitoring | … | <!-- pmkb-disable-line PM309: umbrella item, split in NW-88 -->",

@@ -15,6 +15,7 @@ TIMELINE_TABLE = rule(
     "PM401", "timeline-table", "error",
     "The Timeline is a Markdown table with a time column (| Time (UTC) | Event | Source |).",
     "A table of timestamped events is readable at a glance and can be checked for order.",
+    fix="Write the Timeline as a table: | Time (UTC) | Event | Source |.",
     bad="## Timeline\n- around 2pm the alerts fired",
     good="## Timeline\n| Time (UTC) | Event | Source |\n|---|---|---|\n"
     "| 14:05 | Pool usage alert fired | PagerDuty |",
@@ -23,6 +24,7 @@ TIMELINE_TIME = rule(
     "PM402", "timeline-time-format", "error",
     "Every timeline time parses: HH:MM, HH:MM:SS, YYYY-MM-DD HH:MM or ISO 8601.",
     "Times that parse can be ordered, compared with the front-matter and shown consistently.",
+    fix="Write the time as HH:MM or YYYY-MM-DD HH:MM, in UTC.",
     bad="| about 2pm | Pool usage alert fired |",
     good="| 14:05 | Pool usage alert fired |",
 )
@@ -30,6 +32,7 @@ TIMELINE_ORDER = rule(
     "PM403", "timeline-order", "error",
     "Timeline rows are in chronological order.",
     "Readers reconstruct cause and effect from the order of events.",
+    fix="Put the rows in time order; write YYYY-MM-DD HH:MM when the incident crosses midnight.",
     bad="| 14:20 | Rollback finished |\n| 14:05 | Alert fired |",
     good="| 14:05 | Alert fired |\n| 14:20 | Rollback finished |",
 )
