@@ -29,13 +29,7 @@ from pmkb.site_config import ConfigError, settings_from_options
 PACKAGE = Path(pmkb.__file__).parent
 RULES_DIR = PACKAGE / "core" / "rules"
 
-NOT_YET_BESIDE = {
-    # PM120's findings are still made in corpus.py (`Finding(INVALID_CATALOG.code, ...)`),
-    # which is being rewritten; it is to call `rules.front_matter.catalog_findings` instead,
-    # and this entry then goes. (The other read codes, PM100-PM103/PM114/PM115, already fire
-    # in front_matter.py through `read_problem_findings`.)
-    "PM120": "core/corpus.py",
-}
+NOT_YET_BESIDE: dict[str, str] = {}
 """Rules fired outside their declaring module, with the module that fires them."""
 
 

@@ -17,14 +17,9 @@ from .diagnostics import Diagnostic
 from .document import Document, read_id
 from .parallel import PARALLEL_MIN, Inputs, Job, check_files
 from .postmortem import Postmortem, read_postmortem
-from .reading_lists import (
-    READING_LISTS_DIR,
-    LoadedReadingList,
-    check_reading_list_ids,
-    load_reading_lists,
-)
-from .rules.front_matter import INVALID_CATALOG
-from .rules.registry import Finding
+from .reading_lists import READING_LISTS_DIR, LoadedReadingList, read_reading_lists
+from .rules.front_matter import catalog_findings
+from .rules.reading_lists import reading_list_findings, unknown_id_findings
 from .services import ServiceCatalog, read_catalog
 from .settings import Settings
 from .yaml_reader import ReadProblem
@@ -253,10 +248,10 @@ class KnowledgeBase:
         self, result: CheckResult, report_on: list[Path] | None
     ) -> list[Diagnostic]:
         """Read the reading lists; check them when reporting on all files or on them."""
-        lists, findings = load_reading_lists(self.docs_dir, self.display)
+        lists = read_reading_lists(self.docs_dir, self.display)
         result.reading_lists = lists
         known = {p.meta.id for p in result.postmortems if p.meta.id}
-        findings += check_reading_list_ids(lists, known)
+        findings = reading_list_findings(lists) + unknown_id_findings(lists, known)
         shown = None if report_on is None else {self.display(path) for path in report_on}
         diagnostics = []
         for path, finding in findings:
@@ -334,7 +329,4 @@ class KnowledgeBase:
         return read_catalog(self.display(path), path.read_bytes())
 
     def _catalog_diagnostics(self, catalog: ServiceCatalog) -> list[Diagnostic]:
-        findings = [
-            Finding(INVALID_CATALOG.code, p.line, p.col, p.message) for p in catalog.problems
-        ]
-        return to_diagnostics(catalog.path, findings, self.settings)
+        return to_diagnostics(catalog.path, catalog_findings(catalog.problems), self.settings)

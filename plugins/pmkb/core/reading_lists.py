@@ -29,14 +29,12 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .document import read_document
 from .model import Text
-from .rules.reading_lists import reading_list_findings, unknown_id_findings
 from .yaml_reader import ReadProblem
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
     from .document import FrontMatter
-    from .rules.registry import Finding
 
 READING_LISTS_DIR = "reading-lists"
 """The folder of the docs directory that holds reading lists."""
@@ -209,23 +207,6 @@ def _text_or_none(value: Any) -> str | None:
         return _TEXT.validate_python(value)
     except ValidationError:
         return None
-
-
-def load_reading_lists(
-    docs_dir: Path, display: Callable[[Path], str] = Path.as_posix
-) -> tuple[list[LoadedReadingList], list[tuple[str, Finding]]]:
-    """The lists of a docs directory and the (path, finding) pairs of PM701, PM702, PM704.
-
-    Kept for `corpus.py`, which reads and checks in one call; once it calls
-    `read_reading_lists` and the rules module itself, this and `check_reading_list_ids`
-    go, and with them this module's import of the rules.
-    """
-    lists = read_reading_lists(docs_dir, display)
-    return lists, reading_list_findings(lists)
-
-
-check_reading_list_ids = unknown_id_findings
-"""PM703, for `corpus.py`: see `load_reading_lists`."""
 
 
 def positions_in_lists(

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+from ..reading_lists import LoadedReadingList, SchemaProblem
 from .registry import Finding, rule
-
-if TYPE_CHECKING:
-    # Types only: the reader imports this module (for corpus.py, see its load_reading_lists).
-    from ..reading_lists import LoadedReadingList, SchemaProblem
 
 INVALID_LIST = rule(
     "PM701", "reading-list-valid", "error",
