@@ -124,6 +124,25 @@ class KnowledgeIndex:
         )
 
 
+    def why_similar(self, postmortem: Postmortem, other: Postmortem) -> SharedFeatures:
+        """What two incidents have in common, for the "similar because" line."""
+        shared = _features(postmortem) & _features(other)
+
+        def names(kind: str) -> list[str]:
+            return sorted(name for feature_kind, name in shared if feature_kind == kind)
+
+        return SharedFeatures(names("service"), names("category"), names("tag"))
+
+
+@dataclass(frozen=True)
+class SharedFeatures:
+    """Services, contributing-factor categories and tags two incidents share."""
+
+    services: list[str]
+    categories: list[str]
+    tags: list[str]
+
+
 _WEIGHTS = {"service": 3, "category": 2, "tag": 1}
 
 

@@ -53,6 +53,17 @@ class View:
     title: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    section: str | None = None
+    """The nav entry this page belongs under (its tab is highlighted); None: itself."""
+    crumb: str | None = None
+    """Its own short name in the breadcrumb (the title when None)."""
+
+    def breadcrumb(self) -> list[tuple[str, str | None]]:
+        """(label, src_uri) from the home page down to this page (whose uri is None)."""
+        trail: list[tuple[str, str | None]] = [("Home", HOME_URI)]
+        if self.section is not None and self.section != self.src_uri:
+            trail.append((section_label(self.section), self.section))
+        return [*trail, (self.crumb or self.title, None)]
 
 
 def _rules_view(levels: dict[str, str]) -> View:
@@ -69,19 +80,12 @@ def _rules_view(levels: dict[str, str]) -> View:
 
 def default_nav() -> list[dict[str, str]]:
     """The nav when mkdocs.yml has none: the way in is the catalog and the indexes."""
-    return [
-        {"Home": HOME_URI},
-        {"Incidents": CATALOG_URI},
-        {"Services": overview_uri("service")},
-        {"Severity": overview_uri("severity")},
-        {"Factors": overview_uri("factor")},
-        {"Action items": ACTION_ITEMS_URI},
-        {"Metrics": METRICS_URI},
-        {"Reading lists": READING_LISTS_URI},
-        {"Rules": RULES_URI},
-        {"Tags": overview_uri("tag")},
-        {"Years": overview_uri("year")},
-    ]
+    return [{label: uri} for label, uri in _NAV]
+
+
+def section_label(src_uri: str) -> str:
+    """The short name of a top-level page, as the default nav calls it."""
+    return dict((uri, label) for label, uri in _NAV).get(src_uri, src_uri)
 
 
 def group_uri(kind: str, slug: str) -> str:
@@ -135,6 +139,8 @@ def build_views(
                 f"Contributing factor: {category}",
                 "factor.html",
                 {"index": index, "category": category, "entries": entries},
+                section=overview_uri("factor"),
+                crumb=category,
             )
         )
     return views
@@ -154,4 +160,22 @@ def _group_view(kind: str, group: Group, index: KnowledgeIndex) -> View:
     context: dict[str, Any] = {"index": index, "kind": kind, "group": group}
     if kind == "service" and index.catalog is not None:
         context["service"] = index.catalog.services.get(group.name)
-    return View(group_uri(kind, group.slug), f"{label}: {group.name}", "group.html", context)
+    return View(
+        group_uri(kind, group.slug), f"{label}: {group.name}", "group.html", context,
+        section=overview_uri(kind), crumb=group.name,
+    )
+
+
+_NAV = [
+    ("Home", HOME_URI),
+    ("Incidents", CATALOG_URI),
+    ("Services", overview_uri("service")),
+    ("Severity", overview_uri("severity")),
+    ("Factors", overview_uri("factor")),
+    ("Action items", ACTION_ITEMS_URI),
+    ("Metrics", METRICS_URI),
+    ("Reading lists", READING_LISTS_URI),
+    ("Rules", RULES_URI),
+    ("Tags", overview_uri("tag")),
+    ("Years", overview_uri("year")),
+]
