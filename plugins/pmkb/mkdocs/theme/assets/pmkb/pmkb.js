@@ -16,6 +16,9 @@
       resetStyles: false,
       translations: { placeholder: "Search incidents: ID, service, phrase" },
     });
+    /* Pagefind's box has a placeholder but no label: give it an accessible name. */
+    var input = mount.querySelector("input[type=text], input[type=search]");
+    if (input) input.setAttribute("aria-label", "Search incidents by ID, service or phrase");
   }
 
   function initCatalog() {
