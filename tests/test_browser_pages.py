@@ -322,3 +322,15 @@ def test_generated_pages_show_no_raw_markdown(driver, base_url, by_id):
         if ticks:
             raw[name] = ticks[:3]
     assert not raw, raw
+
+
+def test_the_sitemap_material_fetches_on_each_view_is_a_small_index(driver, base_url, by_id,
+                                                                     site_dir):
+    """Material asks for sitemap.xml on every view of a page with a rel=alternate link
+    (the feed): what it gets must not grow with the number of postmortems."""
+    open_page(driver, base_url + by_id["PM-2025-010"].path)
+    fetched = wait(driver).until(lambda d: d.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.endsWith('/sitemap.xml')).map(e => e.encodedBodySize)"))
+    assert fetched and max(fetched) < 1000, fetched
+    assert "<sitemapindex" in (site_dir / "sitemap.xml").read_text(encoding="utf-8")

@@ -34,6 +34,7 @@ from .page_toc import toc_of
 from .render import Links, Renderer
 from .sanitize import sanitize_body
 from .search import run_pagefind
+from .sitemap import index_sitemap
 from .theming import install_theme, with_document_title, with_feed_link
 from .views import (
     CATALOG_URI,
@@ -318,6 +319,7 @@ class PostmortemsPlugin(BasePlugin):
         return with_feed_link(output, feed_url=feed_url, site_name=config.site_name)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index_sitemap(Path(config.site_dir), config.site_url or "")
         write_exports(
             Path(config.site_dir),
             self.index,
