@@ -56,7 +56,7 @@ def test_catalog_lists_every_incident_with_filter_data(built: Path) -> None:
     assert sorted(rows) == ["SEV2", "SEV2", "SEV4"]
     for incident_id in ("PM-2026-001", "PM-2026-002", "PM-2026-003"):
         assert incident_id in html
-    assert 'data-pmkb-filters hidden' in html  # the form appears only with JavaScript
+    assert 'data-pmkb-filters data-pmkb-total="3" hidden' in html  # shown only with JavaScript
     assert 'href="../severity/sev2/"' in html  # and the pages work without it
 
 
