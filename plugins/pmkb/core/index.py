@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .model import ContributingFactor
     from .postmortem import Postmortem
     from .services import ServiceCatalog
@@ -194,7 +196,11 @@ def build_index(
     return index
 
 
-def _groups(postmortems: list[Postmortem], keys, order: list[str] | None = None) -> dict[str, Group]:
+def _groups(
+    postmortems: list[Postmortem],
+    keys: Callable[[Postmortem], list[str]],
+    order: list[str] | None = None,
+) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     used_slugs: set[str] = set()
     for postmortem in postmortems:
