@@ -85,6 +85,11 @@ def _svg(plt: Any, figure: Any, name: str, alt: str) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :].replace(_INK, "currentColor")
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
+    # Smaller, same picture: no metadata, coordinates to 1/100 pt, no indentation.
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    svg = re.sub(r"(\d\.\d\d)\d+", r"\1", svg)
+    svg = re.sub(r"\s*\n\s*", " ", svg)
+    svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)  # the page's font, from the CSS
     label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     return svg.replace(
         "<svg", f'<svg role="img" aria-label="{label}" class="pmkb-chart__svg"', 1
@@ -162,8 +167,9 @@ def times_by_severity(metrics: Metrics) -> Chart:
                 medianprops={"color": _INK, "linewidth": 2},
                 boxprops={"color": _INK}, whiskerprops={"color": _INK}, capprops={"color": _INK},
             )
-            for row, (severity, values) in enumerate(zip(severities, data, strict=True)):
+            for row, (severity, all_values) in enumerate(zip(severities, data, strict=True)):
                 colour = SEVERITY_COLOURS[metrics.severities.index(severity) % len(SEVERITY_COLOURS)]
+                values = by_rank(all_values, DOTS)
                 jitter = [((i * 37) % 11 - 5) / 40 for i in range(len(values))]
                 axes.scatter(values, [positions[row] + j for j in jitter], s=14,
                              color=colour, alpha=0.8, zorder=3, linewidths=0)
@@ -176,11 +182,27 @@ def times_by_severity(metrics: Metrics) -> Chart:
             f"to resolve {_minutes(metrics.times[s]['to_resolve'].median)}"
             for s in severities
         ]
-        alt = ("Box plots of time to detect, mitigate and resolve by severity, one dot per "
-               "incident, on linear axes. " + "; ".join(parts) + ".")
+        dots = (f"one dot per incident (up to {DOTS} per severity, evenly spaced by rank)"
+                if any(len(v) > DOTS for v in data) else "one dot per incident")
+        alt = (f"Box plots of time to detect, mitigate and resolve by severity, {dots}, "
+               "on linear axes. " + "; ".join(parts) + ".")
         return figure, alt
 
     return _both(draw, "times")
+
+
+DOTS = 40
+"""At most this many dots per severity and duration: beyond it, dots at evenly spaced
+ranks stand for the rest (the box is always computed from every incident), so the page
+stays small at any size of knowledge base."""
+
+
+def by_rank(values: list[float], limit: int) -> list[float]:
+    """`values` (sorted), or `limit` of them at evenly spaced ranks, the ends included."""
+    if len(values) <= limit:
+        return values
+    step = (len(values) - 1) / (limit - 1)
+    return [values[round(i * step)] for i in range(limit)]
 
 
 def _grouped_bars(axes: Any, categories: list[str], series: list[tuple[str, list[float]]]) -> None:
