@@ -56,7 +56,7 @@ def test_catalog_lists_every_incident_with_filter_data(built: Path) -> None:
     assert sorted(rows) == ["SEV2", "SEV2", "SEV4"]
     for incident_id in ("PM-2026-001", "PM-2026-002", "PM-2026-003"):
         assert incident_id in html
-    assert 'data-pmkb-filters hidden' in html  # the form appears only with JavaScript
+    assert 'data-pmkb-filters data-pmkb-total="3" hidden' in html  # shown only with JavaScript
     assert 'href="../severity/sev2/"' in html  # and the pages work without it
 
 
@@ -97,11 +97,31 @@ def test_similar_incidents_exclude_related_ones(built: Path) -> None:
 
 def test_header_shows_severity_services_durations_and_authors(built: Path) -> None:
     a = page(built, "postmortems/2026/a")
-    header = a.split('class="pmkb-header"')[1].split("</dl>")[0]
-    for text in ("SEV2", "final", "checkout-api", "5 min", "15 min", "22 min", "Sarah Chen"):
+    header = a.split('class="pmkb-header pmkb-header--final"')[1].split("</dl>")[0]
+    for text in ("SEV2", "Final", "checkout-api", "5 min", "15 min", "22 min", "Sarah Chen",
+                 "Incident commander", "Authors"):
         assert text in header
-    assert 'data-pagefind-filter="severity">SEV2<' in a
+    # the clock: four times of day, and the gap from each step to the next
+    for text in ("14:00 UTC", "14:05 UTC", "14:15 UTC", "14:22 UTC", "+5 min", "+10 min", "+7 min"):
+        assert text in header
+    assert 'data-pagefind-filter="severity:SEV2"' in a
     assert "data-pagefind-body" in a
+    assert "<title>PM-2026-001: Checkout errors after payments deploy - " in a
+
+
+def test_similar_incidents_say_what_they_share(built: Path) -> None:
+    b = page(built, "postmortems/2026/b")
+    similar = b.split('id="similar-incidents"')[1].split("</ul>")[0]
+    assert "Shares" in similar and "technical factors" in similar and "#database" not in similar
+    footer = b.split('class="pmkb-related"')[1]
+    assert "Contributing factors</dt>" in footer and "Tags</dt>" in footer
+
+
+def test_fields_that_hold_markdown_are_rendered_and_nothing_else_is(built: Path) -> None:
+    rules = page(built, "rules")
+    assert "`" not in rules.split("<article")[1].split("</article>")[0].replace(
+        "<pre", "\0").split("\0")[0]
+    assert "<code>" in rules.split('id="pm101"')[1]
 
 
 def test_incident_ids_in_prose_become_links(built: Path) -> None:

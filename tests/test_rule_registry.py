@@ -241,14 +241,15 @@ def test_rule_command_shows_the_fix(tmp_path: Path) -> None:
 
 def test_rule_reference_page_shows_each_fix() -> None:
     rules = sorted(RULES.values(), key=lambda rule: rule.code)
-    html = Renderer(Settings(), None).render(
+    renderer = Renderer(Settings(), None)
+    html = renderer.render(
         "rules.html", rules=rules, levels={r.code: r.level for r in rules}, families=RULE_FAMILIES
     )
+    as_markdown = renderer.env.filters["markdown"]  # inline Markdown: `code` becomes <code>
     for rule in rules:
         entry = html.split(f'<h3 id="{rule.code.lower()}">')[1].split("</section>")[0]
-        escaped = rule.fix.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        escaped = escaped.replace("'", "&#39;").replace('"', "&#34;")
-        assert f"<strong>How to fix it.</strong> {escaped}</p>" in entry, rule.code
+        assert f"<strong>How to fix it.</strong> {as_markdown(rule.fix)}</p>" in entry, rule.code
+    assert "<code>---</code> line" in html  # PM101's fix, its backticks rendered
 
 
 # --- rule codes in mkdocs.yml ------------------------------------------------------------------

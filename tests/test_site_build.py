@@ -157,7 +157,7 @@ def test_demo_site_has_pages_and_exports_for_follow_through(site: Path) -> None:
     schema = json.loads((out / "schema" / "postmortem.schema.json").read_text())
     assert schema["properties"]["severity"]["enum"] == ["SEV1", "SEV2", "SEV3", "SEV4"]
     metrics = (out / "metrics" / "index.html").read_text()
-    assert metrics.count('<svg role="img"') == 4
+    assert metrics.count('<svg role="img"') == 8  # each chart at desktop and phone width
     lists = (out / "reading-lists" / "index.html").read_text()
     assert "Start here" in lists or "on-call" in lists.lower()
     member = next(out.glob("postmortems/2025/2025-01-14-*/index.html")).read_text()

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .model import ContributingFactor
     from .postmortem import Postmortem
     from .services import ServiceCatalog
@@ -124,6 +126,25 @@ class KnowledgeIndex:
         )
 
 
+    def why_similar(self, postmortem: Postmortem, other: Postmortem) -> SharedFeatures:
+        """What two incidents have in common, for the "similar because" line."""
+        shared = _features(postmortem) & _features(other)
+
+        def names(kind: str) -> list[str]:
+            return sorted(name for feature_kind, name in shared if feature_kind == kind)
+
+        return SharedFeatures(names("service"), names("category"), names("tag"))
+
+
+@dataclass(frozen=True)
+class SharedFeatures:
+    """Services, contributing-factor categories and tags two incidents share."""
+
+    services: list[str]
+    categories: list[str]
+    tags: list[str]
+
+
 _WEIGHTS = {"service": 3, "category": 2, "tag": 1}
 
 
@@ -175,7 +196,11 @@ def build_index(
     return index
 
 
-def _groups(postmortems: list[Postmortem], keys, order: list[str] | None = None) -> dict[str, Group]:
+def _groups(
+    postmortems: list[Postmortem],
+    keys: Callable[[Postmortem], list[str]],
+    order: list[str] | None = None,
+) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     used_slugs: set[str] = set()
     for postmortem in postmortems:

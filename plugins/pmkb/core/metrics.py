@@ -1,11 +1,17 @@
 """The numbers leads watch: incidents per quarter, time to detect/mitigate/resolve by
-severity, action-item completion by priority, and recurrence."""
+severity, action-item completion by priority, recurrence, and which services and
+contributing-factor categories keep coming back.
+
+Durations are long-tailed and do not track severity well (the VOID's finding on thousands
+of public incident reports), so they are described by their distribution (median,
+quartiles, every incident) rather than by a mean."""
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .follow_through import Rate
@@ -26,11 +32,17 @@ DURATION_LABELS = {
 
 @dataclass(frozen=True)
 class DurationStats:
-    """Median and mean of one duration, in minutes, over `count` incidents."""
+    """The distribution of one duration, in minutes, over `count` incidents."""
 
     count: int
     median: float | None
     mean: float | None
+    q1: float | None = None
+    """The first quartile (25th percentile)."""
+    q3: float | None = None
+    """The third quartile (75th percentile)."""
+    values: tuple[float, ...] = ()
+    """Every incident's value, sorted."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,15 @@ class Metrics:
     recurrence: Rate
     """Incidents linked to an earlier related incident, among all incidents."""
     recurrent: list[Postmortem]
+    by_service_and_factor: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Service → contributing-factor category → incidents; busiest services first."""
+
+    @property
+    def busiest_quarters(self) -> tuple[list[str], int]:
+        """The quarters with the most incidents (all of them when tied), and that count."""
+        totals = {q: sum(self.per_quarter[q].values()) for q in self.quarters}
+        most = max(totals.values(), default=0)
+        return [q for q, total in totals.items() if total == most], most
 
 
 def quarter_of(day: dt.date) -> str:
@@ -66,20 +87,42 @@ def _quarter_range(first: dt.date, last: dt.date) -> list[str]:
 def _stats(minutes: list[float]) -> DurationStats:
     if not minutes:
         return DurationStats(0, None, None)
-    return DurationStats(len(minutes), statistics.median(minutes), statistics.fmean(minutes))
+    ordered = tuple(sorted(minutes))
+    if len(ordered) > 1:
+        q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    else:
+        q1 = q3 = ordered[0]
+    return DurationStats(
+        len(ordered), statistics.median(ordered), statistics.fmean(ordered), q1, q3, ordered
+    )
+
+
+SERVICE_ROWS = 12
+"""How many services the service-by-factor table shows (the most affected)."""
+
+
+def _by_service_and_factor(index: KnowledgeIndex) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for service, group in index.by_service.items():
+        for postmortem in group.postmortems:
+            counts[service].update(
+                {f.category for f in postmortem.meta.contributing_factors}
+            )
+    busiest = sorted(
+        index.by_service, key=lambda s: (-len(index.by_service[s].postmortems), s.casefold())
+    )[:SERVICE_ROWS]
+    return {service: dict(counts[service]) for service in busiest}
 
 
 def compute_metrics(index: KnowledgeIndex, tracking: FollowThrough) -> Metrics:
-    postmortems = [p for p in index.postmortems if p.meta.date is not None]
+    dated = [(p, p.meta.date) for p in index.postmortems if p.meta.date is not None]
+    postmortems = [p for p, _ in dated]
     severities = list(index.by_severity)
-    quarters = (
-        _quarter_range(min(p.meta.date for p in postmortems), max(p.meta.date for p in postmortems))
-        if postmortems
-        else []
-    )
+    days = [day for _, day in dated]
+    quarters = _quarter_range(min(days), max(days)) if days else []
     per_quarter = {q: {s: 0 for s in severities} for q in quarters}
-    for postmortem in postmortems:
-        per_quarter[quarter_of(postmortem.meta.date)][postmortem.meta.severity or ""] += 1
+    for postmortem, day in dated:
+        per_quarter[quarter_of(day)][postmortem.meta.severity or ""] += 1
     times: dict[str, dict[str, DurationStats]] = {}
     for severity, group in index.by_severity.items():
         measured = [durations(p) for p in group.postmortems]
@@ -100,6 +143,7 @@ def compute_metrics(index: KnowledgeIndex, tracking: FollowThrough) -> Metrics:
         completion=tracking.completion,
         recurrence=Rate(len(recurrent), len(postmortems)),
         recurrent=recurrent,
+        by_service_and_factor=_by_service_and_factor(index),
     )
 
 

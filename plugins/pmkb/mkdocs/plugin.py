@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import logging
 import posixpath
-from urllib.parse import urljoin
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urljoin
 
 from markupsafe import Markup
 from mkdocs.config import config_options as c
@@ -31,16 +31,28 @@ from ..core.settings import Settings
 from ..site_config import RULES_PAGE, ConfigError, settings_from_options
 from .exports import EXPORTS, write_exports
 from .layout import place_postmortems
+from .page_toc import toc_of
 from .render import Links, Renderer
 from .sanitize import sanitize_body
 from .search import StreamingIndex
-from .theming import install_theme, with_feed_link
-from .views import HOME_URI, View, build_views, default_nav
+from .sitemap import index_sitemap
+from .theming import install_theme, with_document_title, with_feed_link
+from .views import (
+    CATALOG_URI,
+    HOME_URI,
+    READING_LISTS_URI,
+    View,
+    build_views,
+    default_nav,
+    group_uri,
+    section_label,
+)
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
-    from jinja2 import Environment
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
     from ..core.postmortem import Postmortem
@@ -76,6 +88,8 @@ class PostmortemsPlugin(BasePlugin):
         self.rules_url: str | None = None
         self.memberships: dict[str, list[tuple[LoadedReadingList, int]]] = {}
         self.search: StreamingIndex | None = None
+        self.section_page: Page | None = None
+        """The nav page marked active while a page below it renders (its tab lights up)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, and with it
@@ -202,7 +216,11 @@ class PostmortemsPlugin(BasePlugin):
         view = self.views.get(page.file.src_uri)
         if view is not None:
             home = {"index": self.index, "recent": HOME_RECENT} if view.src_uri == HOME_URI else {}
-            return self._render(view.template, links=links, **view.context, **home)
+            html = self._render(view.template, links=links, **view.context, **home)
+            page.toc = toc_of(html)
+            if not page.toc.items:  # no empty side column
+                page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
+            return html
         if page.file.src_uri in self.by_path:
             return sanitize_body(content)
         reading_list = self.reading_lists.get(page.file.src_uri)
@@ -216,10 +234,20 @@ class PostmortemsPlugin(BasePlugin):
             )
         return content
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, **_: Any) -> dict[str, Any]:
-        postmortem = self.by_path.get(page.file.src_uri)
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, nav: Navigation, **_: Any
+    ) -> dict[str, Any]:
+        src = page.file.src_uri
+        postmortem = self.by_path.get(src)
+        links = Links(page.url, self.urls, self.index)
+        trail = self._breadcrumb(src)
+        if trail:
+            self._light_up_section(nav, trail[1][1] if len(trail) > 2 else None)
+            context["pmkb_breadcrumb"] = Markup(self._render(
+                "breadcrumb.html",
+                crumbs=[(label, links.page(uri) if uri else None) for label, uri in trail],
+            ))
         if postmortem is not None:
-            links = Links(page.url, self.urls, self.index)
             context["pmkb_postmortem"] = True
             context["pmkb_header"] = Markup(
                 self._render(
@@ -237,9 +265,44 @@ class PostmortemsPlugin(BasePlugin):
                     postmortem=postmortem,
                     related=self.index.related(postmortem),
                     similar=self.index.similar(postmortem),
+                    index=self.index,
                 )
             )
         return context
+
+    def _breadcrumb(self, src: str) -> list[tuple[str, str | None]]:
+        """Home › section › page for pmkb's pages; empty for the home page and others."""
+        view = self.views.get(src)
+        if view is not None:
+            return view.breadcrumb() if src != HOME_URI else []
+        postmortem = self.by_path.get(src)
+        if postmortem is not None and postmortem.meta.date is not None:
+            year = str(postmortem.meta.date.year)
+            year_group = self.index.by_year.get(year)
+            return [
+                ("Home", HOME_URI),
+                (section_label(CATALOG_URI), CATALOG_URI),
+                *([(year, group_uri("year", year_group.slug))] if year_group else []),
+                (postmortem.meta.id or "", None),
+            ]
+        reading_list = self.reading_lists.get(src)
+        if reading_list is not None:
+            return [
+                ("Home", HOME_URI),
+                (section_label(READING_LISTS_URI), READING_LISTS_URI),
+                (reading_list.title, None),
+            ]
+        return []
+
+    def _light_up_section(self, nav: Navigation, section_uri: str | None) -> None:
+        """Mark the nav entry of the page's section active, for this page only."""
+        if section_uri is None:
+            return
+        for nav_page in nav.pages:
+            if nav_page.file.src_uri == section_uri:
+                nav_page.active = True
+                self.section_page = nav_page
+                return
 
     def _render(self, template: str, **context: Any) -> str:
         assert self.renderer is not None, "on_config creates the renderer"
@@ -250,6 +313,7 @@ class PostmortemsPlugin(BasePlugin):
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index_sitemap(Path(config.site_dir), config.site_url or "")
         write_exports(
             Path(config.site_dir),
             self.index,
@@ -270,6 +334,13 @@ class PostmortemsPlugin(BasePlugin):
 
     @event_priority(-100)  # after other plugins have changed the page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.section_page is not None:
+            self.section_page.active = False
+            self.section_page = None
+        postmortem = self.by_path.get(page.file.src_uri)
+        if postmortem is not None and postmortem.meta.id:
+            title = f"{postmortem.meta.id}: {postmortem.meta.title} - {config.site_name}"
+            output = with_document_title(output, title)
         feed_url = get_relative_url(EXPORTS["feed"], page.url)
         output = with_feed_link(output, feed_url=feed_url, site_name=config.site_name)
         if self.search is not None:

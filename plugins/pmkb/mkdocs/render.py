@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ import jinja2
 from mkdocs.utils import get_relative_url
 
 from ..core.index import durations, format_duration, slugify
+from .text import excerpt, inline_markdown
 from .views import KINDS, group_uri, overview_uri
 
 if TYPE_CHECKING:
@@ -59,6 +61,48 @@ def _utc_time(moment: dt.datetime) -> str:
     return moment.strftime("%H:%M UTC")
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One step of an incident's clock: started, detected, mitigated, resolved."""
+
+    label: str
+    moment: dt.datetime
+    clock: str
+    """`14:05 UTC`, with the day (`21 Jun 14:05 UTC`) when it is not the start's day."""
+    since_previous: dt.timedelta | None
+
+
+STAGE_LABELS = (
+    ("started_at", "Started"),
+    ("detected_at", "Detected"),
+    ("mitigated_at", "Mitigated"),
+    ("resolved_at", "Resolved"),
+)
+
+
+def stages(postmortem: Postmortem) -> list[Stage]:
+    """The incident's four clock times in order, each with the gap since the one before."""
+    meta = postmortem.meta
+    found: list[Stage] = []
+    first_day: dt.date | None = None
+    previous: dt.datetime | None = None
+    for key, label in STAGE_LABELS:
+        moment: dt.datetime | None = getattr(meta, key)
+        if moment is None:
+            continue
+        utc = moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment
+        first_day = first_day or utc.date()
+        clock = _utc_time(moment)
+        if utc.date() != first_day:
+            clock = f"{utc.day} {utc:%b} {clock}"
+        gap = None
+        if previous is not None and (previous.tzinfo is None) == (moment.tzinfo is None):
+            gap = moment - previous if moment >= previous else None
+        found.append(Stage(label, moment, clock, gap))
+        previous = moment
+    return found
+
+
 class Renderer:
     """The Jinja environment for pmkb's generated HTML."""
 
@@ -76,6 +120,8 @@ class Renderer:
         )
         self.env.filters["duration"] = format_duration
         self.env.filters["utc_time"] = _utc_time
+        self.env.filters["markdown"] = inline_markdown
+        self.env.filters["excerpt"] = excerpt
         self.env.tests["overdue_on"] = lambda tracked, today: tracked.is_overdue(today)
         self.env.globals.update(
             durations=durations,
@@ -85,6 +131,7 @@ class Renderer:
             ),
             settings=settings,
             slugify=slugify,
+            stages=stages,
             ticket_url=settings.ticket_link,
         )
 

@@ -49,3 +49,16 @@ def with_feed_link(output: str, *, feed_url: str, site_name: str) -> str:
     if head_end < 0:
         return output
     return output[:head_end] + link + "\n" + output[head_end:]
+
+
+def with_document_title(output: str, title: str) -> str:
+    """The page's HTML with `title` as its <title> (the browser tab, bookmarks, history).
+
+    Postmortem tabs lead with the incident ID; done on the output so that a site's own
+    `main.html` keeps it.
+    """
+    start = output.find("<title>")
+    end = output.find("</title>", start)
+    if start < 0 or end < 0:
+        return output
+    return output[: start + len("<title>")] + html.escape(title) + output[end:]

@@ -16,6 +16,9 @@
       resetStyles: false,
       translations: { placeholder: "Search incidents: ID, service, phrase" },
     });
+    /* Pagefind's box has a placeholder but no label: give it an accessible name. */
+    var input = mount.querySelector("input[type=text], input[type=search]");
+    if (input) input.setAttribute("aria-label", "Search incidents by ID, service or phrase");
   }
 
   function initCatalog() {
@@ -48,7 +51,19 @@
         row.hidden = !visible;
         if (visible) shown += 1;
       });
-      output.textContent = "Showing " + shown + " of " + rows.length + " incidents";
+      var truncated = Number(form.dataset.pmkbTotal || rows.length) > rows.length;
+      output.textContent = "Showing " + shown + " of " + rows.length +
+        (truncated ? " most recent" : "") + " incidents";
+      /* The catalog holds the newest incidents only: link the full list of a choice. */
+      var all = form.querySelector(".pmkb-filters__all");
+      var chosen = Array.prototype.slice.call(form.querySelectorAll("select")).map(function (select) {
+        return select.options[select.selectedIndex];
+      }).filter(function (option) { return option && option.dataset.href; });
+      all.hidden = !(truncated && chosen.length);
+      if (!all.hidden) {
+        all.href = chosen[0].dataset.href;
+        all.textContent = "All " + chosen[0].value + " incidents →";
+      }
       var params = new URLSearchParams();
       Object.keys(filters).forEach(function (key) {
         if (filters[key]) params.set(key, filters[key]);
