@@ -26,9 +26,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from pmkb.core.document import markdown_tokens, read_document  # noqa: E402
-from pmkb.core.postmortem import read_postmortem  # noqa: E402
-from pmkb.core.settings import Settings  # noqa: E402
+from pmkb.read.document import markdown_tokens, read_document  # noqa: E402
+from pmkb.read.postmortem import read_postmortem  # noqa: E402
+from pmkb.settings import Settings  # noqa: E402
 from real_corpus import EXPECTED_DATES, REAL_CORPUS  # noqa: E402
 
 PMKB = [sys.executable, "-m", "pmkb"]

@@ -18,14 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmkb.core.document import read_document
-from pmkb.core.language.blame import find_blame
-from pmkb.core.language.passages import passage
-from pmkb.core.language.people import People
-from pmkb.core.postmortem import read_postmortem
-from pmkb.core.rules import action_items, language
-from pmkb.core.rules.context import CheckContext
-from pmkb.core.settings import Settings
+from pmkb.read.document import read_document
+from pmkb.check.language.blame import find_blame
+from pmkb.check.language.passages import passage
+from pmkb.check.language.people import People
+from pmkb.read.postmortem import read_postmortem
+from pmkb.check.rules import action_items, language
+from pmkb.check.rules.context import CheckContext
+from pmkb.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO / "tests" / "language_eval"
@@ -110,7 +110,7 @@ def evaluate(settings: Settings | None = None) -> dict[str, Scores]:
 def ms_per_postmortem(rounds: int = 20, repeats: int = 7) -> tuple[float, float]:
     """CPU milliseconds per demo postmortem, best of `repeats` (the machine may be shared):
     the PM5xx rules plus PM309's text judgement, and the whole per-file check."""
-    from pmkb.core.checker import check_postmortem
+    from pmkb.check.engine import check_postmortem
 
     settings = Settings()
     files = sorted((REPO / "postmortems").glob("20*/*.md"))

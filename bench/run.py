@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import make_corpus  # noqa: E402
-from pmkb.core.corpus import KnowledgeBase  # noqa: E402
+from pmkb.check.knowledge_base import KnowledgeBase  # noqa: E402
 from pmkb.site_config import load_site_config  # noqa: E402
 
 

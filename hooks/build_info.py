@@ -7,7 +7,7 @@ import os
 import subprocess
 from typing import TYPE_CHECKING
 
-from pmkb.core.clock import build_moment
+from pmkb.clock import build_moment
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -10,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from pmkb.core.corpus import CheckResult, KnowledgeBase
-from pmkb.core.settings import Settings
+from pmkb.check.knowledge_base import CheckResult, KnowledgeBase
+from pmkb.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -161,7 +161,7 @@ def test_new_uses_the_packaged_template_and_a_custom_id_format(tmp_path: Path) -
 
 
 def test_action_items_csv_neutralises_formulas() -> None:
-    from pmkb.core.exports import spreadsheet_safe
+    from pmkb.publish.exports import spreadsheet_safe
 
     assert spreadsheet_safe('=HYPERLINK("https://evil.example","x")') == (
         '\'=HYPERLINK("https://evil.example","x")')

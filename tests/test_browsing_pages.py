@@ -193,7 +193,7 @@ def test_user_values_are_escaped_in_every_generated_page(tmp_path: Path) -> None
 
 
 def test_rule_reference_documents_every_rule_with_examples(built: Path) -> None:
-    from pmkb.core.rules import RULES
+    from pmkb.check.rules import RULES
 
     html = page(built, "rules")
     for code, rule in RULES.items():

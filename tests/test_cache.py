@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, VALID, pmkb
-from pmkb.core import cache as cache_module
-from pmkb.core.cache import CACHE_DIR, ResultCache
-from pmkb.core.corpus import CheckResult, KnowledgeBase
-from pmkb.core.settings import Settings
+from pmkb.check import cache as cache_module
+from pmkb.check.cache import CACHE_DIR, ResultCache
+from pmkb.check.knowledge_base import CheckResult, KnowledgeBase
+from pmkb.settings import Settings
 
 BROKEN = VALID.replace("severity: SEV2", "severity: SEV9").replace("## Impact", "## Effects")
 

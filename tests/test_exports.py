@@ -13,17 +13,17 @@ import pytest
 import yaml
 from conftest import REPO, VALID, check_files
 from jsonschema import Draft202012Validator
-from pmkb.core.corpus import KnowledgeBase
-from pmkb.core.exports import (
+from pmkb.check.knowledge_base import KnowledgeBase
+from pmkb.publish.exports import (
     CSV_COLUMNS,
     action_items_csv,
     atom_feed,
     postmortem_schema,
     postmortems_json,
 )
-from pmkb.core.index import KnowledgeIndex, build_index
-from pmkb.core.model import ActionItem
-from pmkb.core.settings import Settings
+from pmkb.know.index import KnowledgeIndex, build_index
+from pmkb.read.model import ActionItem
+from pmkb.settings import Settings
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID, check_files
-from pmkb.core.charts import all_charts
-from pmkb.core.follow_through import follow_through
-from pmkb.core.index import build_index
-from pmkb.core.metrics import compute_metrics
-from pmkb.core.settings import Settings
+from pmkb.publish.charts import all_charts
+from pmkb.know.follow_through import follow_through
+from pmkb.know.index import build_index
+from pmkb.know.metrics import compute_metrics
+from pmkb.settings import Settings
 
 TODAY = dt.date(2026, 8, 1)
 ITEMS_HEADER = "| Action | Owner | Priority | Due | Status | Ticket |\n|---|---|---|---|---|---|\n"

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import VALID, check_files, pmkb
 from markdown_it import MarkdownIt
-from pmkb.core.document import read_document
-from pmkb.core.postmortem import read_postmortem
-from pmkb.core.scaffold import file_slug
-from pmkb.core.settings import Settings
+from pmkb.read.document import read_document
+from pmkb.read.postmortem import read_postmortem
+from pmkb.starter.scaffold import file_slug
+from pmkb.settings import Settings
 from pmkb.importer import ImportResult, convert
 
 SAMPLES = Path(__file__).parent / "import_samples"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID, check_files, pmkb
-from pmkb.core.document import decode_text, read_document
-from pmkb.core.postmortem import read_postmortem
-from pmkb.core.settings import Settings
+from pmkb.read.document import decode_text, read_document
+from pmkb.read.postmortem import read_postmortem
+from pmkb.settings import Settings
 from pmkb.importer import ImportResult, convert
 
 

@@ -97,5 +97,5 @@ def test_the_cycle_finder_finds_a_circle() -> None:
 
 def test_the_graph_sees_relative_and_absolute_imports() -> None:
     graph = import_graph()
-    assert "pmkb.core.settings" in graph["pmkb.core.corpus"]  # `from .settings import ...`
-    assert "pmkb.core.rules.registry" in graph["pmkb.core.rules.action_items"]
+    assert "pmkb.settings" in graph["pmkb.check.knowledge_base"]  # `from .settings import ...`
+    assert "pmkb.check.rules.registry" in graph["pmkb.check.rules.action_items"]

@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from language import _rows, blame_codes, evaluate  # noqa: E402
-from pmkb.core.settings import Settings  # noqa: E402
+from pmkb.settings import Settings  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ import pytest
 from conftest import FACTORS, ROW1, ROW2, VALID, check_files, line_of, replace
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pmkb.core.checker import check_across, check_postmortem
-from pmkb.core.document import read_document
-from pmkb.core.postmortem import read_postmortem
-from pmkb.core.settings import Settings
+from pmkb.check.engine import check_across, check_postmortem
+from pmkb.read.document import read_document
+from pmkb.read.postmortem import read_postmortem
+from pmkb.settings import Settings
 
 PATH = "2026/broken.md"
 """Where each case is written, relative to the docs directory (and the display root)."""

@@ -7,8 +7,8 @@ import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from pmkb.mkdocs.pagination import Pager, page_uri, paginate
-from pmkb.mkdocs.sitemap import NS, index_sitemap
+from pmkb.know.pagination import Pager, page_uri, paginate
+from pmkb.publish.sitemap import NS, index_sitemap
 
 
 def test_lists_are_split_into_pages_with_stable_addresses() -> None:

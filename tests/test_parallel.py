@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID
-from pmkb.core import parallel
-from pmkb.core.corpus import CheckResult, KnowledgeBase
-from pmkb.core.settings import Settings
+from pmkb.check import parallel
+from pmkb.check.knowledge_base import CheckResult, KnowledgeBase
+from pmkb.settings import Settings
 
 BREAKAGES = [
     lambda t: t,

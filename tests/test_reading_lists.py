@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, VALID, check_files, line_of, replace
-from pmkb.core.checker import to_diagnostics
-from pmkb.core.corpus import KnowledgeBase
-from pmkb.core.reading_lists import (
+from pmkb.check.engine import to_diagnostics
+from pmkb.check.knowledge_base import KnowledgeBase
+from pmkb.read.reading_lists import (
     LoadedReadingList,
     ReadingList,
     positions_in_lists,
@@ -17,9 +17,9 @@ from pmkb.core.reading_lists import (
     read_reading_lists,
     reading_list_files,
 )
-from pmkb.core.rules import RULES, Finding
-from pmkb.core.rules.reading_lists import list_findings, reading_list_findings, unknown_id_findings
-from pmkb.core.settings import Settings
+from pmkb.check.rules import RULES, Finding
+from pmkb.check.rules.reading_lists import list_findings, reading_list_findings, unknown_id_findings
+from pmkb.settings import Settings
 
 LIST = textwrap.dedent(
     """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pmkb.core.rules import RULES
+from pmkb.check.rules import RULES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 

@@ -15,19 +15,19 @@ import pmkb
 import pytest
 from conftest import VALID, check_files
 from conftest import pmkb as run_pmkb
-from pmkb.core.checker import to_diagnostics
-from pmkb.core.diagnostics import Diagnostic, github_annotation, render
-from pmkb.core.rules import RULES
-from pmkb.core.rules.front_matter import catalog_findings, read_problem_findings
-from pmkb.core.rules.registry import says_how_to_fix
-from pmkb.core.settings import Settings
-from pmkb.core.yaml_reader import ReadProblem
+from pmkb.check.engine import to_diagnostics
+from pmkb.check.diagnostics import Diagnostic, github_annotation, render
+from pmkb.check.rules import RULES
+from pmkb.check.rules.front_matter import catalog_findings, read_problem_findings
+from pmkb.check.rules.registry import says_how_to_fix
+from pmkb.settings import Settings
+from pmkb.read.yaml_reader import ReadProblem
 from pmkb.mkdocs.render import Renderer
-from pmkb.mkdocs.views import RULE_FAMILIES
+from pmkb.know.pages import RULE_FAMILIES
 from pmkb.site_config import ConfigError, settings_from_options
 
 PACKAGE = Path(pmkb.__file__).parent
-RULES_DIR = PACKAGE / "core" / "rules"
+RULES_DIR = PACKAGE / "check" / "rules"
 
 NOT_YET_BESIDE: dict[str, str] = {}
 """Rules fired outside their declaring module, with the module that fires them."""
@@ -47,7 +47,7 @@ def _declarations(modules: dict[str, ast.Module]) -> dict[str, tuple[str, str]]:
     """code → (module, variable) for every module-level `NAME = rule("PMxxx", ...)`."""
     declared = {}
     for name, tree in modules.items():
-        if not name.startswith("core/rules/"):
+        if not name.startswith("check/rules/"):
             continue
         for node in tree.body:
             if (
@@ -76,7 +76,7 @@ def _firing_sites(modules: dict[str, ast.Module]) -> tuple[set[tuple[str, str]],
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr == "at" and isinstance(func.value, ast.Name):
                 sites.add((name, func.value.id))
-            elif isinstance(func, ast.Name) and func.id == "Finding" and name != "core/rules/registry.py":
+            elif isinstance(func, ast.Name) and func.id == "Finding" and name != "check/rules/registry.py":
                 first = node.args[0] if node.args else None
                 if (isinstance(first, ast.Attribute) and first.attr == "code"
                         and isinstance(first.value, ast.Name)):
@@ -256,11 +256,11 @@ def test_rule_reference_page_shows_each_fix() -> None:
 
 
 def test_settings_do_not_import_the_rules() -> None:
-    source = (PACKAGE / "core" / "settings.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "settings.py").read_text(encoding="utf-8")
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom):
             assert "rules" not in (node.module or "").split("."), ast.unparse(node)
-    code = "import sys, pmkb.core.settings; print('pmkb.core.rules' in sys.modules)"
+    code = "import sys, pmkb.settings; print('pmkb.check.rules' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROW1, ROW2, VALID, check_files, codes, line_of, replace
-from pmkb.core.settings import DraftPolicy, Settings
+from pmkb.settings import DraftPolicy, Settings
 
 HEADER = "| Action | Owner | Priority | Due | Status | Ticket |\n|---|---|---|---|---|---|\n"
 ACTION1 = "Release pool connections on the query-timeout path"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FACTORS, VALID, check_files, codes, line_of, only, replace
-from pmkb.core.rules import RULES
-from pmkb.core.settings import Settings
+from pmkb.check.rules import RULES
+from pmkb.settings import Settings
 
 CATALOG = """\
 - name: checkout-api

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID, check_files, codes, line_of, replace
-from pmkb.core.settings import DraftPolicy, Settings
+from pmkb.settings import DraftPolicy, Settings
 
 SUMMARY = (
     "For 15 minutes, 4% of checkouts failed because the payments database connection pool "

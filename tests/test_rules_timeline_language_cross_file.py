@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID, check_files, codes, line_of, replace
-from pmkb.core.corpus import KnowledgeBase
-from pmkb.core.settings import DraftPolicy, Settings
+from pmkb.check.knowledge_base import KnowledgeBase
+from pmkb.settings import DraftPolicy, Settings
 
 TIMELINE_ROWS = (
     "| 14:00 | Deploy of payments 2026.06.3 finishes | Deploy log |\n"

@@ -1,3 +1,3 @@
-from .cli import main
+from pmkb.cli import main
 
 main()

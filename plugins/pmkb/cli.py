@@ -11,14 +11,14 @@ from pathlib import Path
 
 import click
 
-from .core.cache import ResultCache, cache_dir_for
-from .core.corpus import CheckResult, KnowledgeBase
-from .core.diagnostics import FORMATS, render
-from .core.exports import postmortem_schema
-from .core.rules import RULES
-from .core.scaffold import ScaffoldError, fill_template, next_free_id, target_path
-from .site_config import ConfigError, SiteConfig, load_site_config
-from .starter import TEMPLATE, kit_text
+from pmkb.check.cache import ResultCache, cache_dir_for
+from pmkb.check.diagnostics import FORMATS, render
+from pmkb.check.knowledge_base import CheckResult, KnowledgeBase
+from pmkb.check.rules import RULES
+from pmkb.publish.exports import postmortem_schema
+from pmkb.site_config import ConfigError, SiteConfig, load_site_config
+from pmkb.starter import TEMPLATE, kit_text
+from pmkb.starter.scaffold import ScaffoldError, fill_template, next_free_id, target_path
 
 SCHEMA_PATH = "_schema/postmortem.schema.json"
 """Inside the docs directory; names starting with `_` are never published or checked."""
@@ -237,8 +237,8 @@ def _suppression_report(
 ) -> str:
     """Every suppression comment of the checked postmortems: where, which codes, why, and
     how many findings it silences (0: it can go)."""
-    from .core.checker import audit_suppressions
-    from .core.clock import build_date
+    from pmkb.check.engine import audit_suppressions
+    from pmkb.clock import build_date
 
     shown = None if report_on is None else {KnowledgeBase(site.docs_dir, site.settings).display(p)
                                             for p in report_on}
@@ -303,7 +303,7 @@ def import_(files: tuple[Path, ...], severity: str | None, day: dt.datetime | No
     author still has to supply; exit 1 if a file could not be imported (the others
     still are).
     """
-    from .importer.files import ImportOptions, import_files  # here, so the other commands start fast
+    from pmkb.importer.files import ImportOptions, import_files  # here, so the other commands start fast
 
     site = _site(config_file)
     if severity is not None and severity not in site.settings.severities:
@@ -332,7 +332,7 @@ def init(directory: Path, docs_dir: str | None, site_name: str | None) -> None:
     front-matter schema), requirements.txt, .pre-commit-config.yaml, .gitignore and a
     GitHub Actions workflow; lists what it skipped because it exists.
     """
-    from .starter import config_lines_to_add, plan_init, write_plan
+    from pmkb.starter import config_lines_to_add, plan_init, write_plan
 
     root = directory
     config_file = root / "mkdocs.yml"
@@ -372,6 +372,6 @@ def init(directory: Path, docs_dir: str | None, site_name: str | None) -> None:
             click.echo(f"\nAdd to {config_file}:\n\n" + "\n".join(f"    {line}" for line in lines))
     click.echo(
         "\nNext: pip install -r requirements.txt && pre-commit install\n"
-        f"      pmkb new \"What broke\" --severity SEV2 --service web-frontend\n"
+        "      pmkb new \"What broke\" --severity SEV2 --service web-frontend\n"
         "      mkdocs serve"
     )

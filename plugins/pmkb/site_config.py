@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .core.rules import RULES
-from .core.settings import Settings
+from pmkb.check.rules import RULES
+from pmkb.settings import Settings
 
 PLUGIN_NAME = "postmortems"
 RULES_PAGE = "rules/"

@@ -7,7 +7,7 @@ the report (`files`, `report`). `split` cuts a file that holds several incidents
 
 from __future__ import annotations
 
-from .convert import HeadingMapping, ImportResult, convert
-from .source import ImportRefused, decode
+from pmkb.importer.convert import HeadingMapping, ImportResult, convert
+from pmkb.importer.source import ImportRefused, decode
 
 __all__ = ["HeadingMapping", "ImportRefused", "ImportResult", "convert", "decode"]

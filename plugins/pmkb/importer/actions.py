@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from ..core.document import markdown_tokens
-from ..core.names import normalise_heading
-from ..core.postmortem import column_key, is_empty_cell, item_state
-from ..core.settings import Settings
-from .dates import find_dates
-from .source import Line, SourceSection
-from .table_text import TODO, header_lines, row_line
+from pmkb.importer.dates import find_dates
+from pmkb.importer.source import Line, SourceSection
+from pmkb.importer.table_text import TODO, header_lines, row_line
+from pmkb.read.document import markdown_tokens
+from pmkb.read.names import normalise_heading
+from pmkb.read.postmortem import column_key, is_empty_cell, item_state
+from pmkb.settings import Settings
 
 ACTION_HEADER = header_lines("Action", "Owner", "Priority", "Due", "Status", "Ticket")
 

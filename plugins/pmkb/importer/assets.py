@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..core.document import markdown_tokens
-from .source import Line
+from pmkb.importer.source import Line
+from pmkb.read.document import markdown_tokens
 
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#|/|\{\{|\{%)", re.I)
 _HTML = re.compile(r"""<(?:img|a)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.I)

@@ -17,19 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.clock import build_date
-from ..core.document import read_document
-from ..core.model import TIMESTAMP_KEYS
-from ..core.postmortem import timeline_entries
-from ..core.scaffold import file_name
-from ..core.settings import Settings
-from . import front_matter as fm
-from .actions import ACTION_HEADER, action_rows, action_table
-from .assets import Asset, relative_assets
-from .dates import incident_date
-from .severity import stated_severity
-from .source import Line, Source, SourceHeading, SourceSection, read_source
-from .timeline import TIMELINE_HEADER, Timeline, read_timeline
+from pmkb.clock import build_date
+from pmkb.importer import front_matter as fm
+from pmkb.importer.actions import ACTION_HEADER, action_rows, action_table
+from pmkb.importer.assets import Asset, relative_assets
+from pmkb.importer.dates import incident_date
+from pmkb.importer.severity import stated_severity
+from pmkb.importer.source import Line, Source, SourceHeading, SourceSection, read_source
+from pmkb.importer.timeline import TIMELINE_HEADER, Timeline, read_timeline
+from pmkb.read.document import read_document
+from pmkb.read.model import TIMESTAMP_KEYS
+from pmkb.read.postmortem import timeline_entries
+from pmkb.settings import Settings
+from pmkb.starter.scaffold import file_name
 
 PROMPTS = {
     "Summary": "One to three sentences: what happened, who was affected, how it ended.",

@@ -20,7 +20,7 @@ from pathlib import PurePath
 
 from dateutil import parser as date_parser
 
-from .source import Line, Source
+from pmkb.importer.source import Line, Source
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.document import read_id
-from ..core.scaffold import ScaffoldError, next_free_id
-from ..core.settings import Settings
-from .assets import copy_asset
-from .convert import ImportResult, convert
-from .report import report_lines
-from .source import ImportRefused, decode
-from .split import split_incidents
+from pmkb.importer.assets import copy_asset
+from pmkb.importer.convert import ImportResult, convert
+from pmkb.importer.report import report_lines
+from pmkb.importer.source import ImportRefused, decode
+from pmkb.importer.split import split_incidents
+from pmkb.read.document import read_id
+from pmkb.settings import Settings
+from pmkb.starter.scaffold import ScaffoldError, next_free_id
 
 Echo = Callable[[str, bool], None]
 """Prints a line (True: to stderr)."""

@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from ..core.model import TIMESTAMP_KEYS
-from ..core.settings import Settings
-from .source import OriginalFrontMatter, Source
-from .table_text import TODO
+from pmkb.importer.source import OriginalFrontMatter, Source
+from pmkb.importer.table_text import TODO
+from pmkb.read.model import TIMESTAMP_KEYS
+from pmkb.settings import Settings
 
 _POSTMORTEM_PREFIX = re.compile(r"^(?:incident\s+)?post[- ]?mortem\s*[:\-–—]\s*(?=\S)", re.I)
 _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\s*[-–—:]?\s*(?=\S)")

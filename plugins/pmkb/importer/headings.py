@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..core.names import normalise_heading
-from ..core.settings import Settings
+from pmkb.read.names import normalise_heading
+from pmkb.settings import Settings
 
 _END = re.compile(r"[\s?!.:*_#]+$")
 _NOTE = re.compile(r"\s*\([^()]*\)$")

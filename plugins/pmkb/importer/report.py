@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .convert import ImportResult
+from pmkb.importer.convert import ImportResult
 
 
 def report_lines(result: ImportResult, origin: str, target: Path, copied: dict[str, str]) -> list[str]:

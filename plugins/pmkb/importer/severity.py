@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.settings import Settings
-from .source import Source
+from pmkb.importer.source import Source
+from pmkb.settings import Settings
 
 _LABEL = re.compile(r"^[\s#*_>|-]*(?:incident\s+)?(?:severity|sev)\b[\s*_]*[:|=][\s*_|]*(.*)$", re.I)
 _SEV_WORD = re.compile(r"\bsev(?:erity)?[\s-]?(\d)\b", re.I)

@@ -17,9 +17,9 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from ..core.document import MAX_BYTES, markdown_tokens, read_document
-from ..core.settings import Settings
-from .headings import canonical_for
+from pmkb.importer.headings import canonical_for
+from pmkb.read.document import MAX_BYTES, markdown_tokens, read_document
+from pmkb.settings import Settings
 
 
 class ImportRefused(Exception):

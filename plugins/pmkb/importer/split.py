@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..core.document import markdown_tokens
-from ..core.settings import Settings
-from .headings import canonical_for
+from pmkb.importer.headings import canonical_for
+from pmkb.read.document import markdown_tokens
+from pmkb.settings import Settings
 
 
 def split_incidents(text: str, settings: Settings) -> list[tuple[int, str]]:

@@ -15,10 +15,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..core.document import markdown_tokens
-from .dates import find_dates
-from .source import Line
-from .table_text import header_lines, row_line
+from pmkb.importer.dates import find_dates
+from pmkb.importer.source import Line
+from pmkb.importer.table_text import header_lines, row_line
+from pmkb.read.document import markdown_tokens
 
 TIMELINE_HEADER = header_lines("Time (UTC)", "Event", "Source")
 

@@ -16,28 +16,15 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from ..core.cache import ResultCache, cache_dir_for
-from ..core.charts import all_charts
-from ..core.checker import rule_level
-from ..core.clock import build_date
-from ..core.corpus import CheckResult, KnowledgeBase, is_postmortem_path
-from ..core.crosslinks import id_regex, link_incident_ids
-from ..core.follow_through import follow_through
-from ..core.index import KnowledgeIndex, build_index
-from ..core.metrics import compute_metrics
-from ..core.reading_lists import LoadedReadingList, positions_in_lists
-from ..core.rules import RULES
-from ..core.settings import Settings
-from ..site_config import RULES_PAGE, ConfigError, settings_from_options
-from .exports import EXPORTS, write_exports
-from .layout import place_postmortems
-from .page_toc import toc_of
-from .render import Links, Renderer
-from .sanitize import sanitize_body
-from .search import StreamingIndex
-from .sitemap import index_sitemap
-from .theming import install_theme, with_document_title, with_feed_link
-from .views import (
+from pmkb.check.cache import ResultCache, cache_dir_for
+from pmkb.check.engine import rule_level
+from pmkb.check.knowledge_base import CheckResult, KnowledgeBase, is_postmortem_path
+from pmkb.check.rules import RULES
+from pmkb.clock import build_date
+from pmkb.know.follow_through import follow_through
+from pmkb.know.index import KnowledgeIndex, build_index
+from pmkb.know.metrics import compute_metrics
+from pmkb.know.pages import (
     CATALOG_URI,
     HOME_URI,
     READING_LISTS_URI,
@@ -47,6 +34,19 @@ from .views import (
     group_uri,
     section_label,
 )
+from pmkb.mkdocs.layout import place_postmortems
+from pmkb.mkdocs.page_toc import toc_of
+from pmkb.mkdocs.render import Links, Renderer
+from pmkb.mkdocs.search import StreamingIndex
+from pmkb.mkdocs.theming import install_theme, with_document_title, with_feed_link
+from pmkb.publish.charts import all_charts
+from pmkb.publish.crosslinks import id_regex, link_incident_ids
+from pmkb.publish.files import EXPORTS, write_exports
+from pmkb.publish.sanitize import sanitize_body
+from pmkb.publish.sitemap import index_sitemap
+from pmkb.read.reading_lists import LoadedReadingList, positions_in_lists
+from pmkb.settings import Settings
+from pmkb.site_config import RULES_PAGE, ConfigError, settings_from_options
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from ..core.postmortem import Postmortem
+    from pmkb.read.postmortem import Postmortem
 
 log = get_plugin_logger(__name__)
 

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from mkdocs.utils import get_relative_url
 
-from ..core.index import durations, format_duration, slugify
-from .text import excerpt, inline_markdown
-from .views import KINDS, group_uri, overview_uri
+from pmkb.know.index import durations, format_duration, slugify
+from pmkb.know.pages import KINDS, group_uri, overview_uri
+from pmkb.publish.text import excerpt, inline_markdown
 
 if TYPE_CHECKING:
-    from ..core.index import KnowledgeIndex
-    from ..core.postmortem import Postmortem
-    from ..core.settings import Settings
+    from pmkb.know.index import KnowledgeIndex
+    from pmkb.read.postmortem import Postmortem
+    from pmkb.settings import Settings
 
 OVERRIDES_DIR = "pmkb"
 """Templates in `<custom_dir>/pmkb/` override the packaged ones of the same name."""

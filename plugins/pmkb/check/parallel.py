@@ -1,0 +1,94 @@
+"""Reading and checking postmortem files, on every core when there are many.
+
+The per-file work (parse, read as a postmortem, run the per-file rules) is the same
+function serially and in the pool, and the pool returns results in the order of the
+jobs, so a parallel check reports exactly what a serial one does, in the same order.
+Workers are spawned, not forked: the build may have threads running (Pagefind's
+indexer, `mkdocs serve`'s watcher), and forking a threaded process can deadlock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from pmkb.check.cache import FileResult
+from pmkb.check.engine import check_postmortem
+from pmkb.read.document import read_document
+from pmkb.read.postmortem import read_postmortem
+from pmkb.read.services import ServiceCatalog
+from pmkb.settings import Settings
+
+PARALLEL_MIN = 400
+"""Fewer files than this are checked in this process: starting workers costs more."""
+CHUNK = 100
+"""Files per task: large enough that sending a task costs little next to checking it."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to check, already read (its digest keys the cache)."""
+
+    display: str
+    rel_path: str
+    raw: bytes
+    digest: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every per-file check needs besides the file."""
+
+    settings: Settings
+    catalog: ServiceCatalog | None
+    today: dt.date
+    slim: bool = True
+    """Keep only what pages need of each postmortem (see `for_pages`)."""
+
+
+def check_file(job: Job, inputs: Inputs) -> FileResult:
+    """Parse, read and check one file."""
+    postmortem = read_postmortem(read_document(job.display, job.raw), inputs.settings)
+    postmortem.rel_path = job.rel_path
+    diagnostics = check_postmortem(postmortem, inputs.settings, inputs.catalog, inputs.today)
+    return FileResult(job.digest, postmortem, tuple(diagnostics), slim=inputs.slim)
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_files(
+    jobs: list[Job], inputs: Inputs, workers: int | None = None, minimum: int = PARALLEL_MIN
+) -> list[FileResult]:
+    """Results for `jobs`, in their order; in a pool of `workers` processes (default: one
+    per core) when there are at least `minimum` jobs."""
+    workers = workers or available_cores()
+    if workers < 2 or len(jobs) < max(minimum, 1):
+        return [check_file(job, inputs) for job in jobs]
+    chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        min(workers, len(chunks)), mp_context=context, initializer=_start_worker, initargs=(inputs,)
+    ) as pool:
+        return [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
+
+
+_inputs: Inputs | None = None
+"""A worker's inputs, sent once when it starts rather than with every task."""
+
+
+def _start_worker(inputs: Inputs) -> None:
+    global _inputs
+    _inputs = inputs
+
+
+def _check_chunk(jobs: list[Job]) -> list[FileResult]:
+    assert _inputs is not None, "the pool's initializer sets the inputs"
+    return [check_file(job, _inputs) for job in jobs]

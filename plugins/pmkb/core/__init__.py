@@ -1,1 +1,0 @@
-"""pmkb's core: parse, validate and index postmortems. Imports nothing from MkDocs."""

@@ -1,0 +1,313 @@
+"""A Markdown file read once: front-matter with key positions, sections, tables.
+
+Everything here records where it came from (1-based file lines), so that a rule can
+point at the YAML key, the heading or the table row it is talking about. Parsing never
+raises: problems with the file itself become `ReadProblem`s for the rules to report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pmkb.read.yaml_reader import Path, ReadProblem, nearest_position, read_yaml
+
+MAX_BYTES = 2_000_000
+"""Larger files are refused: no postmortem is this long, and parsing would be slow."""
+
+SECTION_LEVEL = "h2"
+
+_markdown = MarkdownIt("commonmark").enable("table").disable(["inline", "list", "blockquote"])
+"""Block structure only: headings, tables, fences and paragraphs are all the rules need.
+Inline parsing, lists and blockquotes are off (three times faster); a list reads as a
+paragraph, and a heading quoted in a blockquote is not a section."""
+
+_full_markdown = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """The full CommonMark parse (lists, quotes, inline), for readers that need nesting:
+    `pmkb import` reads other teams' lists and headings at any level with it."""
+    return _full_markdown.parse(text)
+
+
+@dataclass
+class FrontMatter:
+    """The YAML front-matter: its data and where each key and value is."""
+
+    data: dict[str, Any]
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    """Line and column of each mapping key (and each sequence item), by path."""
+    first_line: int = 1
+    """The line of the opening `---`."""
+
+    def position(self, path: Path) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that has one."""
+        return nearest_position(self.key_positions, path, (self.first_line, 1))
+
+
+@dataclass
+class Table:
+    """A Markdown table: header cells and rows of cells, each row with its line."""
+
+    header: list[str]
+    line: int
+    rows: list[TableRow]
+
+
+@dataclass
+class TableRow:
+    cells: list[str]
+    line: int
+
+
+@dataclass
+class Section:
+    """A `##` heading and everything up to the next one."""
+
+    title: str
+    line: int
+    text: str
+    """Plain text of the section's paragraphs, lists and tables (no markup, no comments)."""
+    tables: list[Table]
+    first_body_line: int
+    """The line after the heading."""
+    body_lines: list[str]
+    """The raw source lines of the section's body."""
+
+
+@dataclass
+class Heading:
+    title: str
+    level: int
+    line: int
+
+
+@dataclass
+class Document:
+    """One Markdown file, parsed."""
+
+    path: str
+    source: str = ""
+    front_matter: FrontMatter | None = None
+    sections: list[Section] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    body_first_line: int = 1
+    """The file line where the Markdown body starts (after the front-matter)."""
+    problems: list[ReadProblem] = field(default_factory=list)
+
+    @property
+    def body_lines(self) -> list[str]:
+        return self.source.split("\n")[self.body_first_line - 1 :]
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([^'\"#\s]+)['\"]?[ \t]*(?:#.*)?$")
+
+
+def read_id(path: str, raw: bytes) -> Document:
+    """Only the `id` key of the front-matter, found by a line scan: what cross-file rules
+    need of the files that are not being reported on, at a fraction of a full parse."""
+    document = Document(path=path)
+    lines = raw.decode("utf-8-sig", errors="replace").splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return document
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            break
+        match = _ID_LINE.match(line)
+        if match:
+            document.front_matter = FrontMatter({"id": match.group(1)}, {("id",): (number, 1)})
+            break
+    return document
+
+
+def read_document(path: str, raw: bytes, *, other_unicode: bool = False) -> Document:
+    """Parse a file's bytes into a Document; never raises. `other_unicode`: see decode_text."""
+    document = Document(path=path)
+    text, problem = decode_text(raw, other_unicode=other_unicode)
+    if problem is not None:
+        document.problems.append(problem)
+        return document
+    document.source = text
+    lines = text.split("\n")
+    body_start = _split_front_matter(lines, document)
+    document.body_first_line = body_start + 1
+    _parse_body("\n".join(lines[body_start:]), body_start, document)
+    return document
+
+
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32 LE"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32 BE"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16 LE"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16 BE"),
+)
+
+
+def decode_text(raw: bytes, *, other_unicode: bool = False) -> tuple[str, ReadProblem | None]:
+    """Bytes to text with `\n` line ends; a BOM is dropped. Refuses binary and non-UTF-8.
+
+    A UTF-16 or UTF-32 file with a byte-order mark is text in another encoding: it is
+    decoded when `other_unicode` is set (`pmkb import` writes UTF-8 anyway), else reported
+    as "not UTF-8" (MkDocs reads UTF-8 only), never as binary.
+    """
+    if len(raw) > MAX_BYTES:
+        size = f"{len(raw) / 1_000_000:.1f} MB"
+        return "", ReadProblem("unreadable", f"file is {size}, over the 2 MB limit", 1)
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            if not other_unicode:
+                message = (
+                    f"file is {name} text (it starts with a byte-order mark), not UTF-8; save it as UTF-8"
+                )
+                return "", ReadProblem("unreadable", message, 1)
+            try:
+                text = raw[len(bom) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                return "", ReadProblem("unreadable", f"file is not valid {name} ({exc.reason})", 1)
+            return _unix_lines(text), None
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        head = raw[:200]
+        if head.count(b"\x00") * 3 >= len(head):  # every other byte: UTF-16 without its mark
+            message = "file looks like UTF-16 text without a byte-order mark, not UTF-8; save it as UTF-8"
+            return "", ReadProblem("unreadable", message, line)
+        return "", ReadProblem("unreadable", "file is binary (it has a NUL byte), not text", line)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
+        return "", ReadProblem("unreadable", message, line, col)
+    return _unix_lines(text), None
+
+
+def _unix_lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_front_matter(lines: list[str], document: Document) -> int:
+    """Read the front-matter block; return the index of the first body line."""
+    if not lines or lines[0].rstrip() != "---":
+        document.problems.append(
+            ReadProblem("no-front-matter", "file does not start with a `---` front-matter block", 1)
+        )
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index])
+            document.front_matter = _parse_front_matter(yaml_text, document)
+            return index + 1
+    document.problems.append(
+        ReadProblem("no-front-matter", "front-matter opened with `---` on line 1 is never closed", 1)
+    )
+    return len(lines)
+
+
+def _parse_front_matter(text: str, document: Document) -> FrontMatter:
+    result = read_yaml(text, first_line=2)
+    document.problems.extend(result.problems)
+    front_matter = FrontMatter(data={}, key_positions=result.positions, first_line=1)
+    if result.failed:
+        return front_matter
+    if result.value is None:
+        document.problems.append(ReadProblem("not-a-mapping", "front-matter is empty", 1))
+    elif not isinstance(result.value, dict):
+        kind = type(result.value).__name__
+        document.problems.append(
+            ReadProblem("not-a-mapping", f"front-matter must be a mapping of keys, not a {kind}", 2)
+        )
+    else:
+        front_matter.data = {str(key): value for key, value in result.value.items()}
+    return front_matter
+
+
+def _parse_body(body: str, offset: int, document: Document) -> None:
+    """Find headings, `##` sections and their tables with markdown-it tokens."""
+    tokens = _markdown.parse(body)
+    lines = body.split("\n")
+    open_section: tuple[Heading, int] | None = None
+    section_tokens: list[Token] = []
+
+    def close(end_index: int) -> None:
+        if open_section is None:
+            return
+        heading, start_index = open_section
+        document.sections.append(
+            Section(
+                title=heading.title,
+                line=heading.line,
+                text=_plain_text(section_tokens),
+                tables=_tables(section_tokens, offset),
+                first_body_line=start_index + offset + 1,
+                body_lines=lines[start_index:end_index],
+            )
+        )
+
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open" and token.map:
+            raw_title = tokens[index + 1].content if index + 1 < len(tokens) else ""
+            title = _INLINE_MARKUP.sub("", raw_title).strip("*_ \t")
+            heading = Heading(title, int(token.tag[1]), token.map[0] + offset + 1)
+            document.headings.append(heading)
+            if token.tag == SECTION_LEVEL:
+                close(token.map[0])
+                open_section = (heading, token.map[1])
+                section_tokens = []
+                index += 3
+                continue
+        if open_section is not None:
+            section_tokens.append(token)
+        index += 1
+    close(len(lines))
+
+
+_INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>\n]+>")
+
+
+def _plain_text(tokens: list[Token]) -> str:
+    """The readable text of some block tokens: inline text and code, one block per line."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            parts.append(_INLINE_MARKUP.sub("", token.content))
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content)
+    return "\n".join(part for part in parts if part.strip())
+
+
+def _tables(tokens: list[Token], offset: int) -> list[Table]:
+    tables: list[Table] = []
+    current: Table | None = None
+    row: list[str] | None = None
+    row_line = 0
+    in_head = False
+    for token in tokens:
+        if token.type == "table_open":
+            current = Table(header=[], line=(token.map[0] if token.map else 0) + offset + 1, rows=[])
+        elif token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            row = []
+            row_line = (token.map[0] if token.map else 0) + offset + 1
+        elif token.type == "inline" and row is not None:
+            row.append(token.content.strip())
+        elif token.type == "tr_close" and current is not None and row is not None:
+            if in_head:
+                current.header = row
+            else:
+                current.rows.append(TableRow(row, row_line))
+            row = None
+        elif token.type == "table_close" and current is not None:
+            tables.append(current)
+            current = None
+    return tables
