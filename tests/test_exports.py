@@ -14,6 +14,7 @@ import yaml
 from conftest import REPO, VALID, check_files
 from jsonschema import Draft202012Validator
 from pmkb.check.knowledge_base import KnowledgeBase
+from pmkb.know.index import KnowledgeIndex, build_index
 from pmkb.publish.exports import (
     CSV_COLUMNS,
     action_items_csv,
@@ -21,7 +22,6 @@ from pmkb.publish.exports import (
     postmortem_schema,
     postmortems_json,
 )
-from pmkb.know.index import KnowledgeIndex, build_index
 from pmkb.read.model import ActionItem
 from pmkb.settings import Settings
 

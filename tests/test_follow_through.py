@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID, check_files
-from pmkb.publish.charts import all_charts
 from pmkb.know.follow_through import follow_through
 from pmkb.know.index import build_index
 from pmkb.know.metrics import compute_metrics
+from pmkb.publish.charts import all_charts
 from pmkb.settings import Settings
 
 TODAY = dt.date(2026, 8, 1)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import VALID, check_files, pmkb
 from markdown_it import MarkdownIt
+from pmkb.importer import ImportResult, convert
 from pmkb.read.document import read_document
 from pmkb.read.postmortem import read_postmortem
-from pmkb.starter.scaffold import file_slug
 from pmkb.settings import Settings
-from pmkb.importer import ImportResult, convert
+from pmkb.starter.scaffold import file_slug
 
 SAMPLES = Path(__file__).parent / "import_samples"
 TODAY = dt.date(2025, 6, 1)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID, check_files, pmkb
+from pmkb.importer import ImportResult, convert
 from pmkb.read.document import decode_text, read_document
 from pmkb.read.postmortem import read_postmortem
 from pmkb.settings import Settings
-from pmkb.importer import ImportResult, convert
 
 
 def do(text: str, name: str = "x.md", settings: Settings | None = None, **options: object) -> ImportResult:

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from conftest import check_files
 from markdown_it import MarkdownIt
-from pmkb.read.document import read_document
-from pmkb.read.postmortem import read_postmortem
-from pmkb.settings import Settings
 from pmkb.importer import ImportResult, convert, decode
 from pmkb.importer.actions import action_rows
 from pmkb.importer.source import read_source
+from pmkb.read.document import read_document
+from pmkb.read.postmortem import read_postmortem
+from pmkb.settings import Settings
 from real_corpus import EXPECTED_DATES, REAL_CORPUS, corpus_files
 
 pytestmark = pytest.mark.skipif(

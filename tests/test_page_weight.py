@@ -7,7 +7,8 @@ import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from pmkb.know.pagination import Pager, page_uri, paginate
+from pmkb.know.pagination import Pager, paginate
+from pmkb.know.urls import paged as page_uri
 from pmkb.publish.sitemap import NS, index_sitemap
 
 

@@ -9,6 +9,8 @@ import pytest
 from conftest import REPO, VALID, check_files, line_of, replace
 from pmkb.check.engine import to_diagnostics
 from pmkb.check.knowledge_base import KnowledgeBase
+from pmkb.check.rules import RULES, Finding
+from pmkb.check.rules.reading_lists import list_findings, reading_list_findings, unknown_id_findings
 from pmkb.read.reading_lists import (
     LoadedReadingList,
     ReadingList,
@@ -17,8 +19,6 @@ from pmkb.read.reading_lists import (
     read_reading_lists,
     reading_list_files,
 )
-from pmkb.check.rules import RULES, Finding
-from pmkb.check.rules.reading_lists import list_findings, reading_list_findings, unknown_id_findings
 from pmkb.settings import Settings
 
 LIST = textwrap.dedent(

@@ -15,15 +15,15 @@ import pmkb
 import pytest
 from conftest import VALID, check_files
 from conftest import pmkb as run_pmkb
-from pmkb.check.engine import to_diagnostics
 from pmkb.check.diagnostics import Diagnostic, github_annotation, render
+from pmkb.check.engine import to_diagnostics
 from pmkb.check.rules import RULES
 from pmkb.check.rules.front_matter import catalog_findings, read_problem_findings
 from pmkb.check.rules.registry import says_how_to_fix
-from pmkb.settings import Settings
-from pmkb.read.yaml_reader import ReadProblem
-from pmkb.mkdocs.render import Renderer
 from pmkb.know.pages import RULE_FAMILIES
+from pmkb.mkdocs.render import Renderer
+from pmkb.read.yaml_reader import ReadProblem
+from pmkb.settings import Settings
 from pmkb.site_config import ConfigError, settings_from_options
 
 PACKAGE = Path(pmkb.__file__).parent

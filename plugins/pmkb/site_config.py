@@ -15,11 +15,10 @@ import yaml
 from pydantic import ValidationError
 
 from pmkb.check.rules import RULES
+from pmkb.know import urls
 from pmkb.settings import Settings
 
 PLUGIN_NAME = "postmortems"
-RULES_PAGE = "rules/"
-"""Where the generated rule reference is published."""
 
 
 class ConfigError(Exception):
@@ -39,7 +38,12 @@ class SiteConfig:
     @property
     def rules_url(self) -> str | None:
         """The published rule reference, when the site's URL is known."""
-        return f"{self.site_url.rstrip('/')}/{RULES_PAGE}" if self.site_url else None
+        return rules_url(self.site_url)
+
+
+def rules_url(site_url: str) -> str | None:
+    """The published rule reference of a site at `site_url` (None when it is not known)."""
+    return f"{site_url.rstrip('/')}/{urls.url_of(urls.RULES)}" if site_url else None
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from pmkb.read.names import slugify
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,12 +22,6 @@ if TYPE_CHECKING:
 SIMILAR_COUNT = 3
 SIMILAR_POOL = 200
 """Per service, category or tag, how many of its newest incidents are considered."""
-
-
-def slugify(name: str) -> str:
-    """A URL path segment for a name: `checkout-api` stays, `Payments DB!` → `payments-db`."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
-    return slug or "unnamed"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The generated pages: what each one is, where it lives, and which template draws it.
 
-A view is data only. The plugin turns each into a virtual MkDocs file, and renders it
-with its template when MkDocs renders the page.
+A view is data only: the site model lists them, a face (the MkDocs plugin) turns each
+into a page and renders it with its template. Where each lives is `know/urls.py`'s.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pmkb.check.rules import RULES
-from pmkb.know.index import slugify
+from pmkb.know import urls
 from pmkb.know.pagination import paginate
+from pmkb.read.names import slugify
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -19,22 +20,8 @@ if TYPE_CHECKING:
     from pmkb.know.follow_through import FollowThrough
     from pmkb.know.index import Group, KnowledgeIndex
     from pmkb.know.metrics import Metrics
-    from pmkb.publish.charts import Chart
     from pmkb.read.reading_lists import LoadedReadingList
 
-KINDS = {
-    # kind: (URL segment, page title of the overview, singular label)
-    "severity": ("severity", "Incidents by severity", "Severity"),
-    "service": ("services", "Incidents by service", "Service"),
-    "factor": ("factors", "Contributing factors", "Contributing factor"),
-    "tag": ("tags", "Incidents by tag", "Tag"),
-    "year": ("years", "Incidents by year", "Year"),
-}
-CATALOG_URI = "incidents/index.md"
-ACTION_ITEMS_URI = "action-items/index.md"
-METRICS_URI = "metrics/index.md"
-READING_LISTS_URI = "reading-lists/index.md"
-RULES_URI = "rules/index.md"
 RULE_FAMILIES = [
     ("PM1", "Front-matter"),
     ("PM2", "Sections"),
@@ -45,7 +32,6 @@ RULE_FAMILIES = [
     ("PM7", "Reading lists"),
     ("PM8", "Suppressions"),
 ]
-HOME_URI = "index.md"
 CATALOG_RECENT = 200
 """How many of the newest incidents the catalog lists; older ones are on the year pages."""
 ACTION_ITEMS_PREVIEW = 50
@@ -68,7 +54,7 @@ class View:
 
     def breadcrumb(self) -> list[tuple[str, str | None]]:
         """(label, src_uri) from the home page down to this page (whose uri is None)."""
-        trail: list[tuple[str, str | None]] = [("Home", HOME_URI)]
+        trail: list[tuple[str, str | None]] = [("Home", urls.HOME)]
         if self.section is not None and self.section != self.src_uri:
             trail.append((section_label(self.section), self.section))
         return [*trail, (self.crumb or self.title, None)]
@@ -77,7 +63,7 @@ class View:
 def _rules_view(levels: dict[str, str]) -> View:
     """The rule reference, generated from the rule registry."""
     return View(
-        RULES_URI, "Rule reference", "rules.html",
+        urls.RULES, "Rule reference", "rules.html",
         {
             "rules": sorted(RULES.values(), key=lambda rule: rule.code),
             "levels": levels,
@@ -96,19 +82,10 @@ def section_label(src_uri: str) -> str:
     return dict((uri, label) for label, uri in _NAV).get(src_uri, src_uri)
 
 
-def group_uri(kind: str, slug: str) -> str:
-    return f"{KINDS[kind][0]}/{slug}/index.md"
-
-
-def overview_uri(kind: str) -> str:
-    return f"{KINDS[kind][0]}/index.md"
-
-
 def build_views(
     index: KnowledgeIndex,
     tracking: FollowThrough,
     metrics: Metrics,
-    charts: list[Chart],
     *,
     reading_lists: list[LoadedReadingList],
     levels: dict[str, str],
@@ -116,14 +93,14 @@ def build_views(
     """Every generated page of the knowledge base."""
     views = [
         _rules_view(levels),
-        View(READING_LISTS_URI, "Reading lists", "reading_lists.html",
+        View(urls.READING_LISTS, "Reading lists", "reading_lists.html",
              {"reading_lists": reading_lists}),
-        View(CATALOG_URI, "Incidents", "catalog.html",
+        View(urls.CATALOG, "Incidents", "catalog.html",
              {"index": index, "recent": index.postmortems[:CATALOG_RECENT]}),
         *_action_item_views(index, tracking),
         View(
-            METRICS_URI, "Metrics", "metrics.html",
-            {"index": index, "metrics": metrics, "charts": charts, "today": tracking.today},
+            urls.METRICS, "Metrics", "metrics.html",
+            {"index": index, "metrics": metrics, "today": tracking.today},
         ),
     ]
     grouped = {
@@ -137,13 +114,13 @@ def build_views(
         for group in groups.values():
             views += _group_views(kind, group, index)
     views.append(
-        View(overview_uri("factor"), KINDS["factor"][1], "factors.html", {"index": index})
+        View(urls.overview("factor"), urls.KINDS["factor"][1], "factors.html", {"index": index})
     )
     for category, entries in index.by_category.items():
         views += _paged(
-            group_uri("factor", slugify(category)), f"Contributing factor: {category}",
+            urls.factor(category), f"Contributing factor: {category}",
             "factor.html", entries, {"index": index, "category": category, "entries": entries},
-            section=overview_uri("factor"), crumb=category,
+            section=urls.overview("factor"), crumb=category,
         )
     return views
 
@@ -177,19 +154,17 @@ def _action_item_views(index: KnowledgeIndex, tracking: FollowThrough) -> list[V
     """The action-items page (counts, rates, the most urgent items, owners, priorities)
     and the paged lists it leads to: overdue, open, per owner, per priority."""
     overdue, still_open = tracking.overdue, tracking.open
-    owner_pages = _slugged(ACTION_ITEMS_URI.removesuffix("index.md") + "owners", tracking.by_owner)
-    priority_pages = _slugged(
-        ACTION_ITEMS_URI.removesuffix("index.md") + "priorities", tracking.by_priority
-    )
+    owner_pages = _slugged(urls.ACTION_ITEMS_BY_OWNER, tracking.by_owner)
+    priority_pages = _slugged(urls.ACTION_ITEMS_BY_PRIORITY, tracking.by_priority)
     base = {"index": index, "tracking": tracking}
     views = [View(
-        ACTION_ITEMS_URI, "Action items", "action_items.html",
+        urls.ACTION_ITEMS, "Action items", "action_items.html",
         {**base, "overdue": overdue, "open": still_open, "preview": ACTION_ITEMS_PREVIEW,
          "owner_pages": owner_pages, "priority_pages": priority_pages},
     )]
     lists: list[tuple[str, str, Sequence[Any], str]] = [
-        (ACTION_ITEMS_LIST_URIS["overdue"], "Overdue action items", overdue, "Overdue"),
-        (ACTION_ITEMS_LIST_URIS["open"], "Open action items", still_open, "Open"),
+        (urls.ACTION_ITEMS_OVERDUE, "Overdue action items", overdue, "Overdue"),
+        (urls.ACTION_ITEMS_OPEN, "Open action items", still_open, "Open"),
         *((uri, f"Action items: {owner}", tracking.by_owner[owner], owner)
           for owner, uri in owner_pages.items()),
         *((uri, f"Action items: {priority}", tracking.by_priority[priority], priority)
@@ -197,14 +172,8 @@ def _action_item_views(index: KnowledgeIndex, tracking: FollowThrough) -> list[V
     ]
     for uri, title, items, crumb in lists:
         views += _paged(uri, title, "action_item_list.html", items, base,
-                        section=ACTION_ITEMS_URI, crumb=crumb)
+                        section=urls.ACTION_ITEMS, crumb=crumb)
     return views
-
-
-ACTION_ITEMS_LIST_URIS = {
-    "overdue": "action-items/overdue/index.md",
-    "open": "action-items/open/index.md",
-}
 
 
 def _slugged(folder: str, names: dict[str, Any]) -> dict[str, str]:
@@ -222,34 +191,34 @@ def _slugged(folder: str, names: dict[str, Any]) -> dict[str, str]:
 
 def _overview(kind: str, groups: list[Group], index: KnowledgeIndex) -> View:
     return View(
-        overview_uri(kind),
-        KINDS[kind][1],
+        urls.overview(kind),
+        urls.KINDS[kind][1],
         "overview.html",
         {"index": index, "kind": kind, "groups": groups},
     )
 
 
 def _group_views(kind: str, group: Group, index: KnowledgeIndex) -> list[View]:
-    label = KINDS[kind][2]
+    label = urls.KINDS[kind][2]
     context: dict[str, Any] = {"index": index, "kind": kind, "group": group}
     if kind == "service" and index.catalog is not None:
         context["service"] = index.catalog.services.get(group.name)
     return _paged(
-        group_uri(kind, group.slug), f"{label}: {group.name}", "group.html",
-        group.postmortems, context, section=overview_uri(kind), crumb=group.name,
+        urls.group(kind, group.slug), f"{label}: {group.name}", "group.html",
+        group.postmortems, context, section=urls.overview(kind), crumb=group.name,
     )
 
 
 _NAV = [
-    ("Home", HOME_URI),
-    ("Incidents", CATALOG_URI),
-    ("Services", overview_uri("service")),
-    ("Severity", overview_uri("severity")),
-    ("Factors", overview_uri("factor")),
-    ("Action items", ACTION_ITEMS_URI),
-    ("Metrics", METRICS_URI),
-    ("Reading lists", READING_LISTS_URI),
-    ("Rules", RULES_URI),
-    ("Tags", overview_uri("tag")),
-    ("Years", overview_uri("year")),
+    ("Home", urls.HOME),
+    ("Incidents", urls.CATALOG),
+    ("Services", urls.overview("service")),
+    ("Severity", urls.overview("severity")),
+    ("Factors", urls.overview("factor")),
+    ("Action items", urls.ACTION_ITEMS),
+    ("Metrics", urls.METRICS),
+    ("Reading lists", urls.READING_LISTS),
+    ("Rules", urls.RULES),
+    ("Tags", urls.overview("tag")),
+    ("Years", urls.overview("year")),
 ]

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from pmkb.know import urls
+
 PAGE_SIZE = 200
 """Items per page: about 150-200 KB of HTML for incident or action-item rows."""
 
@@ -53,19 +55,12 @@ class Pager:
         return numbers
 
 
-def page_uri(first_uri: str, number: int) -> str:
-    """`x/index.md` for page 1, `x/page/<n>/index.md` after it."""
-    if number == 1:
-        return first_uri
-    return first_uri.removesuffix("index.md") + f"page/{number}/index.md"
-
-
 def paginate(
     first_uri: str, items: Sequence[T], size: int = PAGE_SIZE
 ) -> list[tuple[Pager, Sequence[T]]]:
     """Each page of `items` (at least one, maybe empty) with its pager."""
     chunks = [items[start : start + size] for start in range(0, len(items), size)] or [items[:0]]
-    uris = [page_uri(first_uri, number) for number in range(1, len(chunks) + 1)]
+    uris = [urls.paged(first_uri, number) for number in range(1, len(chunks) + 1)]
     return [
         (Pager(number, uris, len(items), size), chunk)
         for number, chunk in enumerate(chunks, start=1)

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from mkdocs.utils import get_relative_url
 
-from pmkb.know.index import durations, format_duration, slugify
-from pmkb.know.pages import KINDS, group_uri, overview_uri
+from pmkb.know import urls
+from pmkb.know.index import durations, format_duration
+from pmkb.publish.charts import all_charts
 from pmkb.publish.text import excerpt, inline_markdown
+from pmkb.read.names import slugify
 
 if TYPE_CHECKING:
     from pmkb.know.index import KnowledgeIndex
@@ -26,13 +28,14 @@ OVERRIDES_DIR = "pmkb"
 class Links:
     """URLs relative to the page being rendered, so the site works from any base path."""
 
-    def __init__(self, page_url: str, urls: dict[str, str], index: KnowledgeIndex) -> None:
+    def __init__(self, page_url: str, page_urls: dict[str, str], index: KnowledgeIndex) -> None:
         self._page_url = page_url
-        self._urls = urls
+        self._page_urls = page_urls
         self._index = index
 
     def page(self, src_uri: str) -> str:
-        return get_relative_url(self._urls.get(src_uri, src_uri), self._page_url)
+        """A page by its source path (see `know/urls.py`), or a file by its site path."""
+        return get_relative_url(self._page_urls.get(src_uri, src_uri), self._page_url)
 
     def postmortem(self, postmortem: Postmortem) -> str:
         return self.page(postmortem.rel_path)
@@ -45,13 +48,20 @@ class Links:
             "year": self._index.by_year,
         }.get(kind, {})
         slug = groups[name].slug if name in groups else slugify(name)
-        return self.page(group_uri(kind, slug))
+        return self.page(urls.group(kind, slug))
 
     def overview(self, kind: str) -> str:
-        return self.page(overview_uri(kind))
+        return self.page(urls.overview(kind))
+
+    def factor(self, category: str) -> str:
+        return self.page(urls.factor(category))
 
     def catalog(self) -> str:
-        return self.page("incidents/index.md")
+        return self.page(urls.CATALOG)
+
+    def export(self, kind: str) -> str:
+        """`json`, `csv`, `feed` or `schema`: a machine-readable export."""
+        return self.page(urls.EXPORTS[kind])
 
 
 def _utc_time(moment: dt.datetime) -> str:
@@ -124,8 +134,10 @@ class Renderer:
         self.env.filters["excerpt"] = excerpt
         self.env.tests["overdue_on"] = lambda tracked, today: tracked.is_overdue(today)
         self.env.globals.update(
+            charts_of=all_charts,
             durations=durations,
-            kinds=KINDS,
+            kinds=urls.KINDS,
+            urls=urls,
             severity_rank=lambda name: (
                 settings.severities.index(name) + 1 if name in settings.severities else 0
             ),

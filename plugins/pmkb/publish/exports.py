@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from pmkb.clock import build_moment
+from pmkb.know import urls
 from pmkb.know.index import durations
 from pmkb.read.model import REQUIRED_KEYS, TIMESTAMP_KEYS, FrontMatter
 
@@ -183,7 +184,7 @@ def atom_feed(
     _child(_child(feed, "author"), "name", name)  # the author of entries that name none
     _child(feed, "link", href=site_url or "./", rel="alternate", type="text/html")
     _child(
-        feed, "link", href=feed_url or urljoin(site_url, "feed.xml"),
+        feed, "link", href=feed_url or urljoin(site_url, urls.EXPORTS["feed"]),
         rel="self", type="application/atom+xml",
     )
     _child(feed, "generator", "pmkb")
@@ -255,9 +256,9 @@ def _categories(postmortem: Postmortem, site_url: str) -> list[tuple[str, str]]:
     meta = postmortem.meta
     found = []
     if meta.severity:
-        found.append((meta.severity, urljoin(site_url, "severity/") if site_url else ""))
+        found.append((meta.severity, urljoin(site_url, urls.url_of(urls.overview("severity"))) if site_url else ""))
     for service in meta.services or []:
-        found.append((service, urljoin(site_url, "services/") if site_url else ""))
+        found.append((service, urljoin(site_url, urls.url_of(urls.overview("service"))) if site_url else ""))
     return found
 
 

@@ -7,46 +7,42 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from pmkb.know import urls
 from pmkb.publish.exports import action_items_csv, atom_feed, postmortem_schema, postmortems_json
 
 if TYPE_CHECKING:
-    from pmkb.know.index import KnowledgeIndex
-    from pmkb.publish.exports import UrlOf
-    from pmkb.settings import Settings
-
-EXPORTS = {
-    "json": "postmortems.json",
-    "csv": "action-items.csv",
-    "feed": "feed.xml",
-    "schema": "schema/postmortem.schema.json",
-}
-
+    from pmkb.know.site import SiteModel
+    from pmkb.read.postmortem import Postmortem
 
 def write_exports(
-    site_dir: Path,
-    index: KnowledgeIndex,
-    settings: Settings,
-    *,
-    url_of: UrlOf,
-    site_url: str,
-    site_name: str,
-) -> None:
-    """postmortems.json, action-items.csv, feed.xml and the front-matter JSON Schema."""
+    folder: Path, site: SiteModel, *, site_url: str, site_name: str, directory_urls: bool = True
+) -> list[Path]:
+    """postmortems.json, action-items.csv, feed.xml and the front-matter JSON Schema, as
+    the site publishes them; the paths written. Links are absolute when `site_url` is set."""
+    index, settings = site.index, site.settings
+
+    def url_of(postmortem: Postmortem) -> str:
+        return urljoin(site_url, urls.postmortem_url(postmortem.rel_path,
+                                                     directory_urls=directory_urls))
+
     files = {
-        EXPORTS["json"]: postmortems_json(index, url_of),
-        EXPORTS["csv"]: action_items_csv(index, url_of),
-        EXPORTS["feed"]: atom_feed(index, url_of, site_url, site_name),
-        EXPORTS["schema"]: json.dumps(
+        urls.EXPORTS["json"]: postmortems_json(index, url_of),
+        urls.EXPORTS["csv"]: action_items_csv(index, url_of),
+        urls.EXPORTS["feed"]: atom_feed(index, url_of, site_url, site_name),
+        urls.EXPORTS["schema"]: json.dumps(
             postmortem_schema(
                 settings,
-                schema_id=urljoin(site_url, EXPORTS["schema"]) if site_url else EXPORTS["schema"],
+                schema_id=urljoin(site_url, urls.EXPORTS["schema"]) if site_url else urls.EXPORTS["schema"],
                 catalog=index.catalog,
             ),
             indent=2,
         )
         + "\n",
     }
+    written = []
     for name, text in files.items():
-        target = site_dir / name
+        target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="")
+        written.append(target)
+    return written

@@ -20,3 +20,9 @@ def normalise_status(text: str) -> str:
     """`✅ Completed` → `completed`; `Won’t do` → `won't do`."""
     text = _SYMBOLS.sub(" ", text.replace("’", "'").casefold())
     return _SPACE.sub(" ", text).strip()
+
+
+def slugify(name: str) -> str:
+    """A URL path segment for a name: `checkout-api` stays, `Payments DB!` → `payments-db`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    return slug or "unnamed"

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from pmkb.know.index import slugify
+from pmkb.read.names import slugify
 
 SLUG_LENGTH = 60
 
