@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmkb.read.document import read_document
 from pmkb.check.language.blame import find_blame
 from pmkb.check.language.passages import passage
 from pmkb.check.language.people import People
-from pmkb.read.postmortem import read_postmortem
 from pmkb.check.rules import action_items, language
 from pmkb.check.rules.context import CheckContext
+from pmkb.read.document import read_document
+from pmkb.read.postmortem import read_postmortem
 from pmkb.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -132,8 +132,7 @@ def new(
             param_hint="--severity",
         )
     knowledge_base = KnowledgeBase(site.docs_dir, settings)
-    result = knowledge_base.check(report_on=[])  # front-matter only: the IDs and the catalog
-    catalog = result.catalog
+    catalog = knowledge_base.catalog()
     if catalog is not None and catalog.services:
         unknown = [s for s in services if s not in catalog.services]
         if unknown:
@@ -149,7 +148,7 @@ def new(
         raise click.UsageError("no author: pass --author \"Your Name\" (or set git user.name)")
     template = _template_text(site)
     when = (day or dt.datetime.now()).date()
-    existing = [p.meta.id for p in result.postmortems if p.meta.id]
+    existing = knowledge_base.ids()
     try:
         incident_id = next_free_id(existing, when.year, settings.id_pattern, settings.id_format)
         text = fill_template(
@@ -198,9 +197,36 @@ def schema(output: Path | None, check_only: bool, config_file: Path) -> None:
 
 
 def _schema_text(site: SiteConfig) -> str:
-    catalog = KnowledgeBase(site.docs_dir, site.settings).check(report_on=[]).catalog
+    catalog = KnowledgeBase(site.docs_dir, site.settings).catalog()
     schema_json = postmortem_schema(site.settings, catalog=catalog)
     return json.dumps(schema_json, indent=2, ensure_ascii=False) + "\n"
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("exports"), show_default=True, help="The folder to write them into.")
+@CONFIG_OPTION
+def export(out_dir: Path, config_file: Path) -> None:
+    """Write postmortems.json, action-items.csv, feed.xml and the schema, without building.
+
+    The same files, byte for byte, as `mkdocs build` publishes (set SOURCE_DATE_EPOCH for
+    a fixed date): for dashboards, service catalogs or a spreadsheet. Exit 1 on errors.
+    """
+    from pmkb.clock import build_date
+    from pmkb.know.site import build_site
+    from pmkb.publish.files import write_exports
+
+    site = _site(config_file)
+    checked = KnowledgeBase(site.docs_dir, site.settings).check()
+    if checked.errors:
+        click.echo(render(checked.errors, "text", checked.files_checked, site.rules_url), err=True)
+        click.echo("Not exported: fix the errors first (the site build refuses them too).", err=True)
+        sys.exit(1)
+    model = build_site(checked, site.settings, build_date(), site_name=site.site_name)
+    written = write_exports(out_dir, model, site_url=site.site_url, site_name=site.site_name,
+                            directory_urls=site.directory_urls)
+    for path in written:
+        click.echo(str(path))
 
 
 @main.command()

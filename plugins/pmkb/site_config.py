@@ -34,6 +34,9 @@ class SiteConfig:
     has_plugin: bool = True
     """Whether `plugins:` lists pmkb's plugin (`pmkb init` says so when it does not)."""
     theme_name: str | None = "material"
+    site_name: str = ""
+    directory_urls: bool = True
+    """MkDocs' `use_directory_urls`: pages at `x/` rather than `x.html`."""
 
     @property
     def rules_url(self) -> str | None:
@@ -79,6 +82,8 @@ def load_site_config(config_file: Path) -> SiteConfig:
         has_plugin=plugin_options(data.get("plugins"), default=None) is not None,
         theme_name=str(theme.get("name")) if isinstance(theme, dict) else (
             str(theme) if theme else None),
+        site_name=str(data.get("site_name") or ""),
+        directory_urls=data.get("use_directory_urls") is not False,
     )
 
 

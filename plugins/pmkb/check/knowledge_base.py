@@ -304,6 +304,14 @@ class KnowledgeBase:
         diagnostics = check_postmortem(postmortem, self.settings, inputs.catalog, inputs.today)
         return FileResult("", postmortem, tuple(diagnostics), slim=self.slim)
 
+    def ids(self) -> set[str]:
+        """Every incident ID in use, read cheaply (front-matter `id:` lines only), unchecked."""
+        return {p.meta.id for p in map(self._read_id, self.postmortem_files()) if p.meta.id}
+
+    def catalog(self) -> ServiceCatalog | None:
+        """The service catalog, when the knowledge base has one; read, not checked."""
+        return self._catalog()
+
     def _read_id(self, path: Path) -> Postmortem:
         """A postmortem with only its ID (and its position), for the cross-file rules."""
         display = self.display(path)

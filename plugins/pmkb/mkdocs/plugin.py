@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority
 
 from pmkb.check.cache import ResultCache, cache_dir_for
-from pmkb.check.knowledge_base import CheckResult, KnowledgeBase
+from pmkb.check.knowledge_base import KnowledgeBase
 from pmkb.clock import build_date
-from pmkb.know import urls
-from pmkb.know.pages import default_nav
 from pmkb.know.site import build_site
 from pmkb.mkdocs.files import own_pages, place_site
 from pmkb.mkdocs.pages import SitePages
 from pmkb.mkdocs.render import Renderer
+from pmkb.mkdocs.report import report
 from pmkb.mkdocs.search import StreamingIndex
-from pmkb.mkdocs.theming import install_theme
+from pmkb.mkdocs.theming import install_theme, theme_globals
 from pmkb.publish.files import write_exports
 from pmkb.publish.sitemap import index_sitemap
 from pmkb.settings import Settings
@@ -33,22 +31,18 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-log = get_plugin_logger(__name__)
-
 
 class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg]  # MkDocs' legacy config
     """Validates every postmortem on each build, fails on errors, generates the indexes."""
 
-    # Every setting is an option, validated by pydantic; `search` is the plugin's own.
+    # Every setting is an option (validated by pydantic); `search` is the plugin's own.
     config_scheme = (
         *((name, c.Optional(c.Type(object))) for name in Settings.model_fields),
         ("search", c.Type(bool, default=True)),
     )
 
     def __init__(self) -> None:
-        self.cache = ResultCache()  # kept across `mkdocs serve` rebuilds (see on_startup)
-        self.command = "build"
-        self.settings = Settings()
+        self.cache, self.command, self.settings = ResultCache(), "build", Settings()
         self.renderer: Renderer | None = None
         self.pages: SitePages | None = None
         self.search: StreamingIndex | None = None
@@ -63,10 +57,6 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg]  # MkDocs' legacy
         except ConfigError as exc:
             raise PluginError(str(exc)) from exc
         self.cache.directory = cache_dir_for(Path(config.config_file_path or "mkdocs.yml"))
-        if config.nav is None:
-            # MkDocs' automatic nav would list every postmortem on every page: quadratic.
-            config.nav = default_nav()
-            config.validation.nav.omitted_files = logging.DEBUG
         install_theme(config, search=self.config["search"])
         custom_dir = config.theme.custom_dir
         self.renderer = Renderer(self.settings, Path(custom_dir) if custom_dir else None)
@@ -77,25 +67,13 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg]  # MkDocs' legacy
         config_dir = Path(config.config_file_path or ".").resolve().parent
         checked = KnowledgeBase(Path(config.docs_dir), self.settings, display_root=config_dir,
                                 cache=self.cache, slim=True).check()
-        self._report(checked, rules_url(config.site_url or ""))
+        report(checked, rules_url(config.site_url or ""), fail_on_errors=self.command != "serve")
         site = build_site(checked, self.settings, build_date(), site_name=config.site_name,
                           own_pages=own_pages(files))
         files = place_site(files, config, site)
         assert self.renderer is not None, "on_config made it"
         self.pages = SitePages(site, self.renderer, {f.src_uri: f.url for f in files})
         return files
-
-    def _report(self, checked: CheckResult, rules_page: str | None) -> None:
-        count = len(checked.postmortems)
-        log.info("Checked %d postmortems: %d parsed, %d unchanged since the last build",
-                 count, checked.parsed, count - checked.parsed)
-        for diagnostic in checked.diagnostics:
-            (log.error if diagnostic.level == "error" else log.warning)(
-                diagnostic.explained(rules_page))
-        errors = len(checked.errors)
-        if errors and self.command != "serve":
-            raise PluginError(f"{errors} postmortem error{'s' if errors != 1 else ''} (listed "
-                              "above); fix them or run `pmkb check` for details")
 
     def on_page_markdown(self, markdown: str, *, page: Page, **_: Any) -> str:
         return self.pages.markdown(markdown, page) if self.pages else markdown
@@ -109,21 +87,16 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg]  # MkDocs' legacy
         return self.pages.context(context, page, nav) if self.pages else context
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        env.globals.update(pmkb_search=self.config["search"], pmkb_urls=urls,
-                           pmkb_url=lambda src: urls.url_of(src, directory_urls=config.use_directory_urls))
+        env.globals.update(theme_globals(config, search=self.config["search"]))
         return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.on_build_error(error=None)  # a previous `mkdocs serve` build that failed
-        # Pagefind indexes each page in its own process while MkDocs renders the next.
-        self.search = StreamingIndex() if self.config["search"] else None
+        self.search = StreamingIndex() if self.config["search"] else None  # Pagefind, in parallel
 
     @event_priority(-100)  # after other plugins have changed the page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.pages is not None:
-            output = self.pages.finish(output, page, config.site_name)
-            if page.file.src_uri in self.pages.site.pages:
-                page.content = None  # written now: no need to hold a listing's HTML to the end
+        output = self.pages.finish(output, page, config.site_name) if self.pages else output
         if self.search is not None:
             self.search.add(output, "/" + page.url, Path(config.site_dir) / page.file.dest_uri)
         return output

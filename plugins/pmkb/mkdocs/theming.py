@@ -9,8 +9,12 @@ every theme folder into the site, which is how `assets/pmkb/` gets published.
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pmkb.know import urls
+from pmkb.know.pages import default_nav
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -23,7 +27,12 @@ PAGEFIND_SCRIPT = "pagefind/pagefind-ui.js"
 
 
 def install_theme(config: MkDocsConfig, *, search: bool) -> None:
-    """Add pmkb's templates and assets to the site's theme (idempotent: serve rebuilds)."""
+    """Add pmkb's templates and assets to the site's theme, and its nav when the site has
+    none (idempotent: `mkdocs serve` rebuilds)."""
+    if config.nav is None:
+        # MkDocs' automatic nav would list every postmortem on every page: quadratic.
+        config.nav = default_nav()
+        config.validation.nav.omitted_files = logging.DEBUG
     dirs = config.theme.dirs
     if str(THEME_DIR) not in dirs:
         dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
@@ -33,6 +42,15 @@ def install_theme(config: MkDocsConfig, *, search: bool) -> None:
     config.extra_css[:0] = [s for s in styles if s not in config.extra_css]
     present = {str(script) for script in config.extra_javascript}
     config.extra_javascript[:0] = [s for s in scripts if s not in present]
+
+
+def theme_globals(config: MkDocsConfig, *, search: bool) -> dict[str, Any]:
+    """What pmkb's theme templates (search box, 404 page) ask of the site."""
+    return {
+        "pmkb_search": search,
+        "pmkb_urls": urls,
+        "pmkb_url": lambda src: urls.url_of(src, directory_urls=config.use_directory_urls),
+    }
 
 
 def with_feed_link(output: str, *, feed_url: str, site_name: str) -> str:
