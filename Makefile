@@ -23,7 +23,9 @@ serve: $(VENV)/.installed  ## preview at http://127.0.0.1:8000 with live reload
 check: $(VENV)/.installed  ## validate postmortems without building
 	$(BIN)/pmkb check
 
-test: $(VENV)/.installed  ## run the test suite
+test: $(VENV)/.installed  ## lint, type-check and run the test suite
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 clean:

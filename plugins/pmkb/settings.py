@@ -133,7 +133,7 @@ class Settings(BaseModel):
     ticket_required_for: list[str] = Field(default_factory=lambda: ["P0", "P1"])
     """Priorities whose action items must link a ticket."""
     item_statuses: dict[ItemState, list[str]] = Field(
-        default_factory=lambda: {
+        default_factory=lambda: {  # type: ignore[arg-type]  # the literal keys are ItemStates
             "open": ["open", "todo", "to do", "pending", "not started", "planned"],
             "in-progress": ["in progress", "in-progress", "doing", "started", "in review"],
             "done": ["done", "completed", "complete", "closed", "fixed", "resolved"],

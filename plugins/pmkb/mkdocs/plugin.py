@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 
-class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg]  # MkDocs' legacy config
+class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # legacy config_scheme
     """Validates every postmortem on each build, fails on errors, generates the indexes."""
 
     # Every setting is an option (validated by pydantic); `search` is the plugin's own.

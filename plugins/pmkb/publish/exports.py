@@ -74,7 +74,7 @@ def postmortems_json(
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _postmortem_record(postmortem: Postmortem, index: KnowledgeIndex, url_of: UrlOf) -> dict:
+def _postmortem_record(postmortem: Postmortem, index: KnowledgeIndex, url_of: UrlOf) -> dict[str, Any]:
     record: dict[str, Any] = postmortem.meta.model_dump(mode="json")
     taken = durations(postmortem)
     states = Counter(item.state for item in postmortem.action_items)
@@ -191,7 +191,8 @@ def atom_feed(
     for postmortem, updated in zip(newest, entry_times, strict=False):
         feed.append(_entry(postmortem, updated, url_of, site_url, host, site_name))
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True).decode("utf-8") + "\n"
+    xml: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return xml.decode("utf-8") + "\n"
 
 
 def _entry(
@@ -255,10 +256,14 @@ def _categories(postmortem: Postmortem, site_url: str) -> list[tuple[str, str]]:
     """(term, scheme): the severity and the services; schemes name their index pages."""
     meta = postmortem.meta
     found = []
+    severities, services = (
+        (urljoin(site_url, urls.url_of(urls.overview(kind))) if site_url else "")
+        for kind in ("severity", "service")
+    )
     if meta.severity:
-        found.append((meta.severity, urljoin(site_url, urls.url_of(urls.overview("severity"))) if site_url else ""))
+        found.append((meta.severity, severities))
     for service in meta.services or []:
-        found.append((service, urljoin(site_url, urls.url_of(urls.overview("service"))) if site_url else ""))
+        found.append((service, services))
     return found
 
 
@@ -335,7 +340,8 @@ def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
 
 def _value(prop: dict[str, Any]) -> dict[str, Any]:
     """The schema of a property's value when it is given (the non-null branch)."""
-    for branch in prop.get("anyOf", []):
+    branches: list[dict[str, Any]] = prop.get("anyOf", [])
+    for branch in branches:
         if branch.get("type") != "null":
             return branch
     return prop

@@ -92,9 +92,9 @@ def read_yaml(text: str, first_line: int = 1) -> YamlResult:
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         # A value YAML recognises but cannot build (2026-13-45, a 5,000-digit number):
         # find the scalar that fails, to point at it.
-        position = _failing_scalar(loader, node, where) if node is not None else None
+        failing = _failing_scalar(loader, node, where) if loader is not None and node is not None else None
         result.problems.append(
-            ReadProblem("yaml-syntax", f"invalid YAML value: {exc}", *(position or (first_line, 1)))
+            ReadProblem("yaml-syntax", f"invalid YAML value: {exc}", *(failing or (first_line, 1)))
         )
         result.failed = True
     finally:
@@ -124,7 +124,7 @@ class _Locator:
         return self.of_index(node.start_mark.index)
 
 
-def _failing_scalar(loader, root: yaml.Node, where: _Locator) -> tuple[int, int] | None:
+def _failing_scalar(loader: yaml.SafeLoader, root: yaml.Node, where: _Locator) -> tuple[int, int] | None:
     stack = [root]
     while stack:
         node = stack.pop()
@@ -145,7 +145,8 @@ def _first_alias_index(text: str) -> int:
     try:
         for token in yaml.scan(text, Loader=_Loader):
             if isinstance(token, yaml.AliasToken):
-                return token.start_mark.index
+                index: int = token.start_mark.index
+                return index
     except yaml.YAMLError:
         pass
     return 0
