@@ -7,22 +7,22 @@ import fnmatch
 import functools
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache import FileResult, ResultCache, cache_key, content_digest
-from .checker import check_across, check_postmortem, to_diagnostics
+from .cache import FileResult, ResultCache, cache_key, content_digest, stamp_of
+from .checker import check_across, to_diagnostics
 from .clock import build_date
 from .diagnostics import Diagnostic
 from .document import Document, read_id
-from .parallel import PARALLEL_MIN, Inputs, Job, check_files
+from .parallel import PARALLEL_MIN, Inputs, Job, check_files, read_bytes, unreadable_result
 from .postmortem import Postmortem, read_postmortem
 from .reading_lists import READING_LISTS_DIR, LoadedReadingList, read_reading_lists
 from .rules.front_matter import catalog_findings
 from .rules.reading_lists import reading_list_findings, unknown_id_findings
 from .services import ServiceCatalog, read_catalog
 from .settings import Settings
-from .yaml_reader import ReadProblem
 
 
 def is_postmortem_path(relative: str, settings: Settings) -> bool:
@@ -266,43 +266,55 @@ class KnowledgeBase:
     def _check_files(
         self, paths: list[Path], inputs: Inputs, *, complete: bool
     ) -> dict[Path, FileResult]:
-        """Per-file results: from the cache where the content is unchanged, else checked
-        (in a pool of processes when there are many). `complete`: `paths` are all the
-        files, so cached results of other paths are of deleted files."""
-        self.cache.use(cache_key(self.settings, self._catalog_digest(), inputs.today))
+        """Per-file results: from the cache where the file is unchanged, else checked (in a
+        pool of processes when there are many). `complete`: `paths` are all the files, so
+        cached results of other paths are of deleted files.
+
+        A file whose stat stamp (times, size, inode) is the cached one is not read again;
+        one whose stamp changed is read and hashed, and served from the cache if its
+        content is the same; the others are read in the pool, by the process checking them.
+        """
+        key = cache_key(self.settings, self._catalog_digest(), inputs.today)
+        self.cache.use(key, postmortems=self.whole_postmortems)
         results: dict[Path, FileResult] = {}
         jobs: list[tuple[Path, Job]] = []
+        now = time.time_ns()
         for path in paths:
             display = self.display(path)
+            name = str(path)
             try:
-                raw = path.read_bytes()
+                stat = os.stat(name)
             except OSError as exc:
-                results[path] = self._unreadable(path, display, exc, inputs)
+                results[path] = unreadable_result(display, self.relative(path), exc, inputs)
                 continue
-            digest = content_digest(raw)
-            cached = self.cache.get(display, digest)
-            if cached is not None:
-                results[path] = cached
-            else:
-                jobs.append((path, Job(display, self.relative(path), raw, digest)))
+            entry = self.cache.lookup(display)
+            stamp = stamp_of(stat, now)
+            if entry is not None and entry.stamp is not None and entry.stamp == (
+                stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
+            ):
+                results[path] = entry
+                continue
+            raw = None
+            if entry is not None:  # touched, maybe not changed: compare the content
+                try:
+                    raw = read_bytes(name)
+                except OSError as exc:
+                    results[path] = unreadable_result(display, self.relative(path), exc, inputs)
+                    continue
+                if content_digest(raw) == entry.digest:
+                    self.cache.restamp(display, stamp)
+                    results[path] = entry
+                    continue
+            jobs.append((path, Job(display, self.relative(path), name, raw, stamp)))
         checked = check_files([job for _, job in jobs], inputs, self.workers, self.parallel_min)
         for (path, job), file_result in zip(jobs, checked, strict=True):
-            self.cache.put(job.display, file_result)
+            if file_result.digest:  # an unreadable file has no content to cache
+                self.cache.put(job.display, file_result)
             results[path] = file_result
         if complete:
             self.cache.keep_only({self.display(path) for path in paths})
         self.cache.save()
         return results
-
-    def _unreadable(self, path: Path, display: str, exc: OSError, inputs: Inputs) -> FileResult:
-        """The result for a file that cannot be read (never cached: it has no content)."""
-        document = Document(path=display)
-        reason = exc.strerror or str(exc)
-        document.problems.append(ReadProblem("unreadable", f"cannot read file: {reason}", 1))
-        postmortem = read_postmortem(document, self.settings)
-        postmortem.rel_path = self.relative(path)
-        diagnostics = check_postmortem(postmortem, self.settings, inputs.catalog, inputs.today)
-        return FileResult("", postmortem, tuple(diagnostics), slim=self.slim)
 
     def _read_id(self, path: Path) -> Postmortem:
         """A postmortem with only its ID (and its position), for the cross-file rules."""
