@@ -34,11 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .document import Document
+from .document import FrontMatter as DocumentFrontMatter
+from .model import FrontMatter
 from .postmortem import Postmortem, for_pages
 
 if TYPE_CHECKING:
     from .diagnostics import Diagnostic
-    from .model import FrontMatter
     from .settings import Settings
 
 CACHE_DIR = Path(".cache") / "pmkb"
@@ -132,10 +134,6 @@ class FileResult:
         ID, status, `related`, their positions) when it is still pickled."""
         if self._postmortem is not None:
             return self._postmortem
-        from .document import Document
-        from .document import FrontMatter as DocumentFrontMatter
-        from .model import FrontMatter
-
         path, rel_path, incident_id, status, related, positions, first_line = self._links
         front_matter = None if first_line is None else DocumentFrontMatter(
             {}, dict(positions), first_line

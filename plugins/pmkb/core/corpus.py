@@ -66,7 +66,7 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def _under(path: Path, prefix: str) -> str | None:
+def _under(path: Path | str, prefix: str) -> str | None:
     """`path` relative to the directory `prefix` (absolute, ending in a separator), by
     string operations: thousands of files, and pathlib is slow. None when it does not
     apply (a relative or unnormalised path, another directory: the caller falls back)."""
@@ -76,6 +76,11 @@ def _under(path: Path, prefix: str) -> str | None:
     if "/./" in text or "/../" in text or text.endswith(("/.", "/..")):
         return None
     return text[len(prefix) :]
+
+
+def _path_order(path: str) -> list[str]:
+    """The order of `sorted()` on the same paths as Path objects: by components."""
+    return path.split(os.sep)
 
 
 def _is_reading_list(relative: str) -> bool:
@@ -136,6 +141,11 @@ class KnowledgeBase:
 
     def postmortem_files(self) -> list[Path]:
         """Every postmortem file under the docs directory, absolute, sorted."""
+        return [Path(name) for name in self._postmortem_names()]
+
+    def _postmortem_names(self) -> list[str]:
+        """`postmortem_files` as strings, in the same order: ten thousand Path objects
+        cost a tenth of a second."""
         if not self.docs_dir.is_dir():
             return []
         found: list[tuple[list[str], str]] = []
@@ -149,20 +159,22 @@ class KnowledgeBase:
                 if is_postmortem_path(relative, self.settings):
                     found.append((relative.split("/"), os.path.join(directory, name)))
         found.sort()  # by parts, as paths sort
-        return [Path(path) for _, path in found]
+        return [path for _, path in found]
 
-    def relative(self, path: Path) -> str:
+    def relative(self, path: Path | str) -> str:
         """The path relative to the docs directory, `/`-separated."""
         fast = _under(path, self._docs_prefix)
         if fast is not None:
             return fast
+        path = Path(path)
         relative = os.path.relpath(_absolute(path), self._docs_root)
         return path.name if relative.startswith("..") else Path(relative).as_posix()
 
-    def display(self, path: Path) -> str:
+    def display(self, path: Path | str) -> str:
         fast = _under(path, self._display_prefix)
         if fast is not None:
             return fast
+        path = Path(path)
         try:
             return Path(os.path.relpath(_absolute(path), self._display_root)).as_posix()
         except ValueError:  # another drive on Windows
@@ -207,13 +219,16 @@ class KnowledgeBase:
         """
         today = today or build_date()
         parsed_before = self.cache.parsed
-        # Absolute paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID.
-        files = self.postmortem_files()
+        # Absolute paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID. Strings,
+        # not Paths, for the same reason as `_postmortem_names`.
+        files = self._postmortem_names()
         if report_on is None:
             reported = set(files)
         else:
-            reported = {_absolute(p) for p in report_on if not self._is_reading_list_file(p)}
-            files = sorted(set(files) | reported)
+            reported = {
+                str(_absolute(p)) for p in report_on if not self._is_reading_list_file(p)
+            }
+            files = sorted(set(files) | reported, key=_path_order)
         result = CheckResult(catalog=self._catalog())
         if result.catalog is not None and report_on is None:
             result.diagnostics += self._catalog_diagnostics(result.catalog)
@@ -264,8 +279,8 @@ class KnowledgeBase:
         return diagnostics
 
     def _check_files(
-        self, paths: list[Path], inputs: Inputs, *, complete: bool
-    ) -> dict[Path, FileResult]:
+        self, paths: list[str], inputs: Inputs, *, complete: bool
+    ) -> dict[str, FileResult]:
         """Per-file results: from the cache where the file is unchanged, else checked (in a
         pool of processes when there are many). `complete`: `paths` are all the files, so
         cached results of other paths are of deleted files.
@@ -276,12 +291,12 @@ class KnowledgeBase:
         """
         key = cache_key(self.settings, self._catalog_digest(), inputs.today)
         self.cache.use(key, postmortems=self.whole_postmortems)
-        results: dict[Path, FileResult] = {}
-        jobs: list[tuple[Path, Job]] = []
+        results: dict[str, FileResult] = {}
+        jobs: list[tuple[str, Job]] = []
         now = time.time_ns()
         for path in paths:
             display = self.display(path)
-            name = str(path)
+            name = path
             try:
                 stat = os.stat(name)
             except OSError as exc:
@@ -316,11 +331,11 @@ class KnowledgeBase:
         self.cache.save()
         return results
 
-    def _read_id(self, path: Path) -> Postmortem:
+    def _read_id(self, path: str) -> Postmortem:
         """A postmortem with only its ID (and its position), for the cross-file rules."""
         display = self.display(path)
         try:
-            document = read_id(display, path.read_bytes())
+            document = read_id(display, read_bytes(path))
         except OSError:
             document = Document(path=display)
         postmortem = read_postmortem(document, self.settings)
