@@ -3,14 +3,16 @@
     .venv/bin/python bench/compare.py                        # 1,000 and 5,000, 2 rounds, check at 10,000
     .venv/bin/python bench/compare.py --sizes 1000 --rounds 3 --no-browser
     .venv/bin/python bench/compare.py --sizes 20000 --rounds 1 --no-plain --check 0
+    .venv/bin/python bench/compare.py --sizes --no-browser      # the check part only
 
 For each size: pmkb's full build (validation, generated pages, Pagefind; its on-disk
 cache deleted first, so every build is cold) and plain mkdocs-material building the very
 same postmortem pages (plugin removed, Material's own search on, nav = home only),
 alternating, medians of the rounds: wall time, peak RSS of the whole process tree
 (sampled from /proc), site size. Then `pmkb check` of a 10,000-file corpus in fresh
-processes, cold and warm (after editing one file), against the parse floor (read, YAML,
-markdown-it block parse of every file, on one core) measured in the same run. Last, in
+processes, cold and warm (after editing one file), alternating, medians of
+`--check-rounds`, against the parse floor (read, YAML, markdown-it.rs block parse of
+every file, on one core) measured in the same run. Last, in
 a real Chromium, the bytes a first page view and a first search transfer at the largest
 size, and the largest page of the site. Needs Linux (/proc) for the RSS.
 """
@@ -190,8 +192,10 @@ def bench_builds(root: Path, sizes: list[int], rounds: int, plain: bool) -> Path
 FLOOR = r"""
 import sys, time, yaml
 from pathlib import Path
-from markdown_it import MarkdownIt
-md = MarkdownIt("commonmark").enable("table").disable(["inline", "list", "blockquote"])
+from markdown_it_pyrs import MarkdownIt
+md = MarkdownIt("zero").enable_many(
+    ["code", "fence", "hr", "reference", "html_block", "heading", "lheading", "paragraph", "table"]
+)
 files = sorted(Path(sys.argv[1]).rglob("20*/*.md"))
 t = time.perf_counter(); texts = [f.read_bytes().decode() for f in files]; read = time.perf_counter() - t
 t = time.perf_counter()
@@ -200,29 +204,38 @@ for text in texts:
 fm = time.perf_counter() - t
 t = time.perf_counter()
 for text in texts:
-    md.parse(text.split("---", 2)[2])
+    md.tree(text.split("---", 2)[2])
 body = time.perf_counter() - t
 print(read, fm, body)
 """
+"""The parse floor: read, libyaml, and the block parse pmkb uses (markdown-it.rs, the same
+rules as `read/document.py`), one core, nothing else."""
 
 
-def bench_check(root: Path, size: int) -> None:
+def bench_check(root: Path, size: int, rounds: int = 1) -> None:
     site = make_corpus(root / f"check-{size}", size)
     floor = subprocess.run([sys.executable, "-c", FLOOR, str(site / "postmortems")],
                            env=ENV, capture_output=True, text=True, check=True)
     read, front, body = (float(x) for x in floor.stdout.split())
     command = [sys.executable, "-m", "pmkb", "check"]
-    shutil.rmtree(site / ".cache", ignore_errors=True)
-    cold = measure(command, site)
     edited = sorted((site / "postmortems").glob("20*/*.md"))[0]
-    edited.write_text(edited.read_text().replace("## Impact", "## Impact\n\nEdited: 1 more."))
-    warm = measure(command, site)
-    print(f"\npmkb check of {size:,} files (fresh processes): cold {cold.wall:.2f} s "
-          f"({cold.peak_rss / 1e6:.0f} MB), warm after editing one file {warm.wall:.2f} s "
-          f"({warm.peak_rss / 1e6:.0f} MB)")
+    colds: list[Run] = []
+    warms: list[Run] = []
+    for number in range(rounds):  # cold and warm alternate, so a busy spell hurts both alike
+        shutil.rmtree(site / ".cache", ignore_errors=True)
+        colds.append(measure(command, site))
+        edited.write_text(edited.read_text().replace("## Impact", f"## Impact\n\nEdited: {number}."))
+        warms.append(measure(command, site))
+    cold = median(colds, lambda r: r.wall)
+    warm = median(warms, lambda r: r.wall)
+    print(f"\npmkb check of {size:,} files (fresh processes, median of {rounds}): cold {cold:.2f} s "
+          f"({median(colds, lambda r: r.peak_rss) / 1e6:.0f} MB), warm after editing one file "
+          f"{warm:.2f} s ({median(warms, lambda r: r.peak_rss) / 1e6:.0f} MB)")
+    print(f"{'':>6}   rounds: cold {', '.join(f'{r.wall:.2f}' for r in colds)} s; "
+          f"warm {', '.join(f'{r.wall:.2f}' for r in warms)} s")
     total = read + front + body
     print(f"parse floor, one core, same run: read {read:.2f} s + YAML (libyaml) {front:.2f} s + "
-          f"markdown-it block parse {body:.2f} s = {total:.2f} s ({total / 2:.2f} s over 2 cores)")
+          f"markdown-it.rs block parse {body:.2f} s = {total:.2f} s ({total / 2:.2f} s over 2 cores)")
 
 
 def main() -> None:
@@ -230,6 +243,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--check", type=int, default=10000, help="0 to skip")
+    parser.add_argument("--check-rounds", type=int, default=3,
+                        help="cold and warm checks, alternating; medians")
     parser.add_argument("--no-plain", action="store_true", help="pmkb only (scale runs)")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--keep", type=Path, help="build here instead of a temporary dir")
@@ -238,9 +253,12 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
-        last = bench_builds(root, args.sizes, args.rounds, plain=not args.no_plain)
+        last = (
+            bench_builds(root, args.sizes, args.rounds, plain=not args.no_plain)
+            if args.sizes else None
+        )
         if args.check:
-            bench_check(root, args.check)
+            bench_check(root, args.check, args.check_rounds)
         if last is not None and not args.no_browser:
             print()
             for line in first_view_and_search(last / "site"):

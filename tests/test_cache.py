@@ -160,3 +160,101 @@ def test_a_check_served_from_the_cache_finds_the_cross_file_problems(docs: Path)
     ).check()
     assert light.parsed == 0
     assert light.diagnostics == first.diagnostics
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from pmkb.check import knowledge_base as corpus
+    from pmkb.check import parallel
+
+    reads: list[str] = []
+    original = parallel.read_bytes
+
+    def counting(path: str) -> bytes:
+        reads.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(parallel, "read_bytes", counting)
+    monkeypatch.setattr(corpus, "read_bytes", counting)
+    return reads
+
+
+def test_files_whose_stat_is_unchanged_are_not_read_again(
+    docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # trust stamps of files written just now
+    expected = check(docs).diagnostics
+    reads = _count_reads(monkeypatch)
+    again = check(docs)
+    assert reads == [] and again.parsed == 0 and again.diagnostics == expected
+
+
+def test_a_file_changed_within_the_same_second_is_read_again(docs: Path) -> None:
+    # Written just now: its times cannot tell this version from a later edit, so its stamp
+    # is not kept and it is hashed again (git's "racy" files).
+    check(docs)
+    target = docs / "2026" / "a.md"
+    before = target.stat()
+    target.write_text(VALID.replace("severity: SEV2", "severity: SEV7"))
+    import os
+
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime
+    result = check(docs)
+    assert result.parsed == 1
+    assert any("SEV7" in d.message for d in result.diagnostics)
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
+    docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    check(docs)
+    target = docs / "2026" / "a.md"
+    before = target.stat()
+    target.write_text(VALID.replace("severity: SEV2", "severity: SEV7"))
+    import os
+
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time moves on
+    result = check(docs)
+    assert result.parsed == 1
+    assert any("SEV7" in d.message for d in result.diagnostics)
+
+
+def test_a_touched_but_unchanged_file_is_hashed_not_parsed(
+    docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    check(docs)
+    (docs / "2026" / "b.md").touch()
+    reads = _count_reads(monkeypatch)
+    result = check(docs)
+    assert reads == ["b.md"] and result.parsed == 0
+
+
+def test_one_edit_rewrites_the_index_and_one_shard(docs: Path) -> None:
+    check(docs)
+    shards = sorted((docs.parent / CACHE_DIR).glob("*.blobs"))
+    assert shards and len(cache_files(docs)) == 1
+    times = {path.name: path.stat().st_mtime_ns for path in shards}
+    (docs / "2026" / "a.md").write_text(VALID.replace("severity: SEV2", "severity: SEV7"))
+    check(docs)
+    rewritten = [p.name for p in shards if p.stat().st_mtime_ns != times[p.name]]
+    assert rewritten == [f"{cache_files(docs)[0].stem}.{cache_module.shard_of('2026/a.md')}.blobs"]
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_corrupt_shard_costs_only_its_files(docs: Path, whole: bool) -> None:
+    first = check(docs)
+    for shard in (docs.parent / CACHE_DIR).glob("*.blobs"):
+        shard.write_bytes(shard.read_bytes()[:-5])
+    cache = ResultCache(docs.parent / CACHE_DIR)
+    result = KnowledgeBase(
+        docs, Settings(), display_root=docs, cache=cache, slim=True, whole_postmortems=whole
+    ).check()
+    assert result.diagnostics == first.diagnostics
+    # a build needs the postmortems: those in a damaged shard are checked again
+    assert result.parsed == (3 if whole else 0)
+    if whole:
+        assert [p.summary for p in result.postmortems] == [p.summary for p in first.postmortems]
+    if not whole:  # `pmkb check` does not read the shards; the next build does
+        assert check(docs).parsed == 3
+    assert check(docs).parsed == 0, "the shards are whole again"

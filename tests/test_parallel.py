@@ -63,13 +63,16 @@ def test_results_keep_the_order_of_the_jobs_before_any_sorting(
 ) -> None:
     monkeypatch.setattr(parallel, "CHUNK", 5)
     paths = sorted(docs.rglob("*.md"))
+    # Half the jobs come read (as when the cache compared their content), half are read
+    # by the worker that checks them.
     jobs = [
-        parallel.Job(p.relative_to(docs).as_posix(), p.relative_to(docs).as_posix(),
-                     p.read_bytes(), str(i))
+        parallel.Job(p.relative_to(docs).as_posix(), p.relative_to(docs).as_posix(), str(p),
+                     p.read_bytes() if i % 2 else None)
         for i, p in enumerate(paths)
     ]
     inputs = parallel.Inputs(Settings(), None, __import__("datetime").date(2026, 7, 1))
     serial = parallel.check_files(jobs, inputs, workers=1)
     pooled = parallel.check_files(jobs, inputs, workers=2, minimum=1)
-    assert [r.digest for r in pooled] == [str(i) for i in range(len(paths))]
+    assert [r.postmortem.path for r in pooled] == [job.display for job in jobs]
+    assert [r.digest for r in pooled] == [r.digest for r in serial]
     assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]

@@ -7,13 +7,14 @@ import fnmatch
 import functools
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from pmkb.check.cache import FileResult, ResultCache, cache_key, content_digest
+from pmkb.check.cache import FileResult, ResultCache, cache_key, content_digest, stamp_of
 from pmkb.check.diagnostics import Diagnostic
-from pmkb.check.engine import check_across, check_postmortem, to_diagnostics
-from pmkb.check.parallel import PARALLEL_MIN, Inputs, Job, check_files
+from pmkb.check.engine import check_across, to_diagnostics
+from pmkb.check.parallel import PARALLEL_MIN, Inputs, Job, check_files, read_bytes, unreadable_result
 from pmkb.check.rules.front_matter import catalog_findings
 from pmkb.check.rules.reading_lists import reading_list_findings, unknown_id_findings
 from pmkb.clock import build_date
@@ -21,7 +22,6 @@ from pmkb.read.document import Document, read_id
 from pmkb.read.postmortem import Postmortem, read_postmortem
 from pmkb.read.reading_lists import READING_LISTS_DIR, LoadedReadingList, read_reading_lists
 from pmkb.read.services import ServiceCatalog, read_catalog
-from pmkb.read.yaml_reader import ReadProblem
 from pmkb.settings import Settings
 
 
@@ -66,7 +66,7 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def _under(path: Path, prefix: str) -> str | None:
+def _under(path: Path | str, prefix: str) -> str | None:
     """`path` relative to the directory `prefix` (absolute, ending in a separator), by
     string operations: thousands of files, and pathlib is slow. None when it does not
     apply (a relative or unnormalised path, another directory: the caller falls back)."""
@@ -76,6 +76,11 @@ def _under(path: Path, prefix: str) -> str | None:
     if "/./" in text or "/../" in text or text.endswith(("/.", "/..")):
         return None
     return text[len(prefix) :]
+
+
+def _path_order(path: str) -> list[str]:
+    """The order of `sorted()` on the same paths as Path objects: by components."""
+    return path.split(os.sep)
 
 
 def _is_reading_list(relative: str) -> bool:
@@ -136,6 +141,11 @@ class KnowledgeBase:
 
     def postmortem_files(self) -> list[Path]:
         """Every postmortem file under the docs directory, absolute, sorted."""
+        return [Path(name) for name in self._postmortem_names()]
+
+    def _postmortem_names(self) -> list[str]:
+        """`postmortem_files` as strings, in the same order: ten thousand Path objects
+        cost a tenth of a second."""
         if not self.docs_dir.is_dir():
             return []
         found: list[tuple[list[str], str]] = []
@@ -149,20 +159,22 @@ class KnowledgeBase:
                 if is_postmortem_path(relative, self.settings):
                     found.append((relative.split("/"), os.path.join(directory, name)))
         found.sort()  # by parts, as paths sort
-        return [Path(path) for _, path in found]
+        return [path for _, path in found]
 
-    def relative(self, path: Path) -> str:
+    def relative(self, path: Path | str) -> str:
         """The path relative to the docs directory, `/`-separated."""
         fast = _under(path, self._docs_prefix)
         if fast is not None:
             return fast
+        path = Path(path)
         relative = os.path.relpath(_absolute(path), self._docs_root)
         return path.name if relative.startswith("..") else Path(relative).as_posix()
 
-    def display(self, path: Path) -> str:
+    def display(self, path: Path | str) -> str:
         fast = _under(path, self._display_prefix)
         if fast is not None:
             return fast
+        path = Path(path)
         try:
             return Path(os.path.relpath(_absolute(path), self._display_root)).as_posix()
         except ValueError:  # another drive on Windows
@@ -207,13 +219,16 @@ class KnowledgeBase:
         """
         today = today or build_date()
         parsed_before = self.cache.parsed
-        # Absolute paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID.
-        files = self.postmortem_files()
+        # Absolute paths: `a.md` and `/abs/a.md` are one file, not a duplicate ID. Strings,
+        # not Paths, for the same reason as `_postmortem_names`.
+        files = self._postmortem_names()
         if report_on is None:
             reported = set(files)
         else:
-            reported = {_absolute(p) for p in report_on if not self._is_reading_list_file(p)}
-            files = sorted(set(files) | reported)
+            reported = {
+                str(_absolute(p)) for p in report_on if not self._is_reading_list_file(p)
+            }
+            files = sorted(set(files) | reported, key=_path_order)
         result = CheckResult(catalog=self._catalog())
         if result.catalog is not None and report_on is None:
             result.diagnostics += self._catalog_diagnostics(result.catalog)
@@ -264,59 +279,71 @@ class KnowledgeBase:
         return diagnostics
 
     def _check_files(
-        self, paths: list[Path], inputs: Inputs, *, complete: bool
-    ) -> dict[Path, FileResult]:
-        """Per-file results: from the cache where the content is unchanged, else checked
-        (in a pool of processes when there are many). `complete`: `paths` are all the
-        files, so cached results of other paths are of deleted files."""
-        self.cache.use(cache_key(self.settings, self._catalog_digest(), inputs.today))
-        results: dict[Path, FileResult] = {}
-        jobs: list[tuple[Path, Job]] = []
+        self, paths: list[str], inputs: Inputs, *, complete: bool
+    ) -> dict[str, FileResult]:
+        """Per-file results: from the cache where the file is unchanged, else checked (in a
+        pool of processes when there are many). `complete`: `paths` are all the files, so
+        cached results of other paths are of deleted files.
+
+        A file whose stat stamp (times, size, inode) is the cached one is not read again;
+        one whose stamp changed is read and hashed, and served from the cache if its
+        content is the same; the others are read in the pool, by the process checking them.
+        """
+        key = cache_key(self.settings, self._catalog_digest(), inputs.today)
+        self.cache.use(key, postmortems=self.whole_postmortems)
+        results: dict[str, FileResult] = {}
+        jobs: list[tuple[str, Job]] = []
+        now = time.time_ns()
         for path in paths:
             display = self.display(path)
+            name = path
             try:
-                raw = path.read_bytes()
+                stat = os.stat(name)
             except OSError as exc:
-                results[path] = self._unreadable(path, display, exc, inputs)
+                results[path] = unreadable_result(display, self.relative(path), exc, inputs)
                 continue
-            digest = content_digest(raw)
-            cached = self.cache.get(display, digest)
-            if cached is not None:
-                results[path] = cached
-            else:
-                jobs.append((path, Job(display, self.relative(path), raw, digest)))
+            entry = self.cache.lookup(display)
+            stamp = stamp_of(stat, now)
+            if entry is not None and entry.stamp is not None and entry.stamp == (
+                stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
+            ):
+                results[path] = entry
+                continue
+            raw = None
+            if entry is not None:  # touched, maybe not changed: compare the content
+                try:
+                    raw = read_bytes(name)
+                except OSError as exc:
+                    results[path] = unreadable_result(display, self.relative(path), exc, inputs)
+                    continue
+                if content_digest(raw) == entry.digest:
+                    self.cache.restamp(display, stamp)
+                    results[path] = entry
+                    continue
+            jobs.append((path, Job(display, self.relative(path), name, raw, stamp)))
         checked = check_files([job for _, job in jobs], inputs, self.workers, self.parallel_min)
         for (path, job), file_result in zip(jobs, checked, strict=True):
-            self.cache.put(job.display, file_result)
+            if file_result.digest:  # an unreadable file has no content to cache
+                self.cache.put(job.display, file_result)
             results[path] = file_result
         if complete:
             self.cache.keep_only({self.display(path) for path in paths})
         self.cache.save()
         return results
 
-    def _unreadable(self, path: Path, display: str, exc: OSError, inputs: Inputs) -> FileResult:
-        """The result for a file that cannot be read (never cached: it has no content)."""
-        document = Document(path=display)
-        reason = exc.strerror or str(exc)
-        document.problems.append(ReadProblem("unreadable", f"cannot read file: {reason}", 1))
-        postmortem = read_postmortem(document, self.settings)
-        postmortem.rel_path = self.relative(path)
-        diagnostics = check_postmortem(postmortem, self.settings, inputs.catalog, inputs.today)
-        return FileResult("", postmortem, tuple(diagnostics), slim=self.slim)
-
     def ids(self) -> set[str]:
         """Every incident ID in use, read cheaply (front-matter `id:` lines only), unchecked."""
-        return {p.meta.id for p in map(self._read_id, self.postmortem_files()) if p.meta.id}
+        return {p.meta.id for p in map(self._read_id, self._postmortem_names()) if p.meta.id}
 
     def catalog(self) -> ServiceCatalog | None:
         """The service catalog, when the knowledge base has one; read, not checked."""
         return self._catalog()
 
-    def _read_id(self, path: Path) -> Postmortem:
+    def _read_id(self, path: str) -> Postmortem:
         """A postmortem with only its ID (and its position), for the cross-file rules."""
         display = self.display(path)
         try:
-            document = read_id(display, path.read_bytes())
+            document = read_id(display, read_bytes(path))
         except OSError:
             document = Document(path=display)
         postmortem = read_postmortem(document, self.settings)

@@ -15,11 +15,12 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from pmkb.check.cache import FileResult
+from pmkb.check.cache import FileResult, Stamp, content_digest
 from pmkb.check.engine import check_postmortem
-from pmkb.read.document import read_document
+from pmkb.read.document import Document, read_document
 from pmkb.read.postmortem import read_postmortem
 from pmkb.read.services import ServiceCatalog
+from pmkb.read.yaml_reader import ReadProblem
 from pmkb.settings import Settings
 
 PARALLEL_MIN = 400
@@ -30,12 +31,15 @@ CHUNK = 100
 
 @dataclass(frozen=True)
 class Job:
-    """One file to check, already read (its digest keys the cache)."""
+    """One file to check: read already (when its content had to be compared with the
+    cache's), else read by the process that checks it."""
 
     display: str
     rel_path: str
-    raw: bytes
-    digest: str
+    path: str
+    raw: bytes | None = None
+    stamp: Stamp | None = None
+    """The file's stat stamp, taken before it was read (see `cache.stamp_of`)."""
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,35 @@ class Inputs:
 
 
 def check_file(job: Job, inputs: Inputs) -> FileResult:
-    """Parse, read and check one file."""
-    postmortem = read_postmortem(read_document(job.display, job.raw), inputs.settings)
+    """Read, parse and check one file."""
+    raw = job.raw
+    if raw is None:
+        try:
+            raw = read_bytes(job.path)
+        except OSError as exc:
+            return unreadable_result(job.display, job.rel_path, exc, inputs)
+    postmortem = read_postmortem(read_document(job.display, raw), inputs.settings)
     postmortem.rel_path = job.rel_path
     diagnostics = check_postmortem(postmortem, inputs.settings, inputs.catalog, inputs.today)
-    return FileResult(job.digest, postmortem, tuple(diagnostics), slim=inputs.slim)
+    return FileResult(
+        content_digest(raw), postmortem, tuple(diagnostics), slim=inputs.slim, stamp=job.stamp
+    )
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def unreadable_result(display: str, rel_path: str, exc: OSError, inputs: Inputs) -> FileResult:
+    """The result for a file that cannot be read (its digest is empty: never cached)."""
+    document = Document(path=display)
+    reason = exc.strerror or str(exc)
+    document.problems.append(ReadProblem("unreadable", f"cannot read file: {reason}", 1))
+    postmortem = read_postmortem(document, inputs.settings)
+    postmortem.rel_path = rel_path
+    diagnostics = check_postmortem(postmortem, inputs.settings, inputs.catalog, inputs.today)
+    return FileResult("", postmortem, tuple(diagnostics), slim=inputs.slim)
 
 
 def available_cores() -> int:

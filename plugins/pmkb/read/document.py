@@ -8,11 +8,16 @@ raises: problems with the file itself become `ReadProblem`s for the rules to rep
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
+from markdown_it_pyrs import Node
 
 from pmkb.read.yaml_reader import Path, ReadProblem, nearest_position, read_yaml
 
@@ -20,11 +25,20 @@ MAX_BYTES = 2_000_000
 """Larger files are refused: no postmortem is this long, and parsing would be slow."""
 
 SECTION_LEVEL = "h2"
+_SECTION_DEPTH = int(SECTION_LEVEL[1])
 
-_markdown = MarkdownIt("commonmark").enable("table").disable(["inline", "list", "blockquote"])
+_block_parser = FastMarkdownIt("zero").enable_many(
+    ["code", "fence", "hr", "reference", "html_block", "heading", "lheading", "paragraph", "table"]
+)
 """Block structure only: headings, tables, fences and paragraphs are all the rules need.
-Inline parsing, lists and blockquotes are off (three times faster); a list reads as a
-paragraph, and a heading quoted in a blockquote is not a section."""
+markdown-it.rs (the Rust port of markdown-it, through markdown-it-pyrs) with CommonMark's
+block rules and GFM tables, no inline rules, lists or blockquotes: a list reads as a
+paragraph, and a heading quoted in a blockquote is not a section. About five times faster
+than markdown-it-py's block pass, which was half of a cold check; `tests/test_block_parse.py`
+holds it to markdown-it-py's headings, sections, tables and lines."""
+
+_reference_parser = MarkdownIt("commonmark").enable("table").disable(["inline", "list", "blockquote"])
+"""markdown-it-py with the same rules, for the bodies `_ambiguous_table` picks out."""
 
 _full_markdown = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -228,8 +242,176 @@ def _parse_front_matter(text: str, document: Document) -> FrontMatter:
 
 
 def _parse_body(body: str, offset: int, document: Document) -> None:
-    """Find headings, `##` sections and their tables with markdown-it tokens."""
-    tokens = _markdown.parse(body)
+    """Find headings, `##` sections and their tables."""
+    if _TABLE_WITHOUT_PIPES.search(body) is not None and _ambiguous_table(body):
+        _parse_body_tokens(body, offset, document)
+    else:
+        _parse_body_tree(body, offset, document)
+
+
+_TABLE_WITHOUT_PIPES = re.compile(r"^[ \t]*[-:|][-:| \t]*$", re.MULTILINE)
+"""A line that could be a table's delimiter row."""
+
+
+def _ambiguous_table(body: str) -> bool:
+    """Whether a delimiter-like line follows text with a pipe missing from one of the two:
+    `a | b` over `---`, `a` over `:--`. markdown-it.rs and markdown-it-py read such a pair
+    differently (a table or a setext heading); tables as people write them have pipes."""
+    lines = body.split("\n")
+    for match in _TABLE_WITHOUT_PIPES.finditer(body):
+        index = body.count("\n", 0, match.start())
+        line = lines[index]
+        if index == 0 or "-" not in line:
+            continue
+        previous = lines[index - 1]
+        if previous.strip() and ("|" not in line or "|" not in previous):
+            return True
+    return False
+
+
+def _new_section(
+    heading: Heading, start_index: int, end_index: int, lines: list[str], offset: int,
+    text: list[str], tables: list[Table],
+) -> Section:
+    return Section(
+        title=heading.title,
+        line=heading.line,
+        text="\n".join(part for part in text if part.strip()),
+        tables=tables,
+        first_body_line=start_index + offset + 1,
+        body_lines=lines[start_index:end_index],
+    )
+
+
+def _parse_body_tree(body: str, offset: int, document: Document) -> None:
+    """The sections from markdown-it.rs's block tree: its top-level nodes are the blocks
+    (lists and blockquotes are off); its source maps, byte offsets into the UTF-8 body,
+    become lines through `_Lines`."""
+    lines = body.split("\n")
+    where = _Lines(body, lines, offset)
+    open_section: tuple[Heading, int] | None = None
+    section_nodes: list[Node] = []
+
+    def close(end_index: int) -> None:
+        if open_section is None:
+            return
+        heading, start_index = open_section
+        text: list[str] = []
+        tables: list[Table] = []
+        for node in section_nodes:
+            _collect(node, where, text, tables, body)
+        document.sections.append(
+            _new_section(heading, start_index, end_index, lines, offset, text, tables)
+        )
+
+    for node in _block_parser.tree(body).children:
+        name = node.name
+        if name == "heading" or name == "lheading":
+            children = node.children
+            raw_title = children[0].meta["content"] if children else ""
+            title = _INLINE_MARKUP.sub("", raw_title).strip("*_ \t")
+            start, end = _span(node)
+            first = where.index(start)
+            level = node.meta["level"]
+            heading = Heading(title, level, first + offset + 1)
+            document.headings.append(heading)
+            if level == _SECTION_DEPTH:
+                close(first)
+                open_section = (heading, where.index(max(end - 1, start)) + 1)
+                section_nodes = []
+                continue
+        if open_section is not None:
+            section_nodes.append(node)
+    close(len(lines))
+
+
+class _Lines:
+    """Body line indexes (0-based) of byte offsets into the UTF-8 encoded body."""
+
+    __slots__ = ("_starts", "offset", "size")
+
+    def __init__(self, body: str, lines: list[str], offset: int) -> None:
+        self.offset = offset
+        if body.isascii():
+            starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
+        else:
+            starts = list(accumulate([len(line.encode()) + 1 for line in lines], initial=0))
+        self._starts = starts
+        self.size = starts[-1] - 1
+        """The body's length in bytes."""
+
+    def index(self, byte: int) -> int:
+        return bisect_right(self._starts, byte) - 1
+
+    def line(self, byte: int) -> int:
+        """The file line (1-based) of a byte offset."""
+        return bisect_right(self._starts, byte) + self.offset
+
+
+_INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>\n]+>")
+
+
+def _collect(node: Node, where: _Lines, text: list[str], tables: list[Table], body: str) -> None:
+    """A block's readable text (inline text and code, one block per line; no markup) and
+    its table, in document order."""
+    name = node.name
+    if name == "paragraph" or name == "heading" or name == "lheading":
+        children = node.children
+        text.append(_without_markup(children[0].meta["content"]) if children else "")
+    elif name == "fence" or name == "code_block":
+        content: str = node.meta["content"]
+        if name == "fence" and _span(node)[1] >= where.size and not body.endswith("\n"):
+            content = _unclosed_at_end(content, body, node.meta)
+        text.append(content)
+    elif name == "table":
+        table = Table(header=[], line=where.line(_span(node)[0]), rows=[])
+        for part in node.children:
+            head = part.name == "thead"
+            for row in part.children:
+                cells = [_cell_text(cell) for cell in row.children]
+                text.extend(map(_without_markup, cells))
+                if head:
+                    table.header = cells
+                else:
+                    table.rows.append(TableRow(cells, where.line(_span(row)[0])))
+        tables.append(table)
+
+
+def _without_markup(text: str) -> str:
+    """`_INLINE_MARKUP` taken out; most cells have none, and `in` is cheaper than `sub`."""
+    if "*" in text or "_" in text or "`" in text or "<" in text:
+        return _INLINE_MARKUP.sub("", text)
+    return text
+
+
+def _unclosed_at_end(content: str, body: str, meta: Mapping[str, Any]) -> str:
+    """A fence left open at the end of a body that has no final newline: markdown-it-py's
+    content has no newline after the last line either, and no blanks if that line is blank."""
+    last_line = body[body.rfind("\n") + 1 :]
+    last = last_line.strip(" \t")
+    indent = len(last_line) - len(last_line.lstrip(" "))
+    marker = meta["marker"] * meta["marker_len"]
+    closed = indent < 4 and last.startswith(marker) and not last.strip(meta["marker"])
+    if closed or not content.endswith("\n"):
+        return content
+    # and a last line of only blanks (markdown-it-py's last line ends at its text) is empty
+    return content[:-1] if last else content[:-1].rstrip(" \t")
+
+
+def _span(node: Node) -> tuple[int, int]:
+    """A node's source map (byte offsets); every block node has one."""
+    return node.srcmap or (0, 0)
+
+
+def _cell_text(cell: Node) -> str:
+    children = cell.children
+    return children[0].meta["content"].strip() if children else ""
+
+
+def _parse_body_tokens(body: str, offset: int, document: Document) -> None:
+    """The sections from markdown-it-py's block tokens, for the rare body whose tables
+    markdown-it.rs reads differently (see `_ambiguous_table`)."""
+    tokens = _reference_parser.parse(body)
     lines = body.split("\n")
     open_section: tuple[Heading, int] | None = None
     section_tokens: list[Token] = []
@@ -238,15 +420,9 @@ def _parse_body(body: str, offset: int, document: Document) -> None:
         if open_section is None:
             return
         heading, start_index = open_section
+        text, tables = _token_text_and_tables(section_tokens, offset)
         document.sections.append(
-            Section(
-                title=heading.title,
-                line=heading.line,
-                text=_plain_text(section_tokens),
-                tables=_tables(section_tokens, offset),
-                first_body_line=start_index + offset + 1,
-                body_lines=lines[start_index:end_index],
-            )
+            _new_section(heading, start_index, end_index, lines, offset, text, tables)
         )
 
     index = 0
@@ -269,27 +445,18 @@ def _parse_body(body: str, offset: int, document: Document) -> None:
     close(len(lines))
 
 
-_INLINE_MARKUP = re.compile(r"\*\*|__|`+|<[^>\n]+>")
-
-
-def _plain_text(tokens: list[Token]) -> str:
-    """The readable text of some block tokens: inline text and code, one block per line."""
-    parts: list[str] = []
-    for token in tokens:
-        if token.type == "inline":
-            parts.append(_INLINE_MARKUP.sub("", token.content))
-        elif token.type in ("fence", "code_block"):
-            parts.append(token.content)
-    return "\n".join(part for part in parts if part.strip())
-
-
-def _tables(tokens: list[Token], offset: int) -> list[Table]:
+def _token_text_and_tables(tokens: list[Token], offset: int) -> tuple[list[str], list[Table]]:
+    text: list[str] = []
     tables: list[Table] = []
     current: Table | None = None
     row: list[str] | None = None
     row_line = 0
     in_head = False
     for token in tokens:
+        if token.type == "inline":
+            text.append(_INLINE_MARKUP.sub("", token.content))
+        elif token.type in ("fence", "code_block"):
+            text.append(token.content)
         if token.type == "table_open":
             current = Table(header=[], line=(token.map[0] if token.map else 0) + offset + 1, rows=[])
         elif token.type == "thead_open":
@@ -310,4 +477,4 @@ def _tables(tokens: list[Token], offset: int) -> list[Table]:
         elif token.type == "table_close" and current is not None:
             tables.append(current)
             current = None
-    return tables
+    return text, tables

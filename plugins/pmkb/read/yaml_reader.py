@@ -66,7 +66,10 @@ def read_yaml(text: str, first_line: int = 1) -> YamlResult:
         node = loader.get_single_node()
         if node is not None:
             _record_positions(node, where, result)
-            result.value = loader.construct_document(node)
+            try:
+                result.value = _construct(node, loader)
+            except _Unusual:
+                result.value = loader.construct_document(node)
     except _AliasFound:
         result.problems = [
             ReadProblem(
@@ -92,7 +95,7 @@ def read_yaml(text: str, first_line: int = 1) -> YamlResult:
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         # A value YAML recognises but cannot build (2026-13-45, a 5,000-digit number):
         # find the scalar that fails, to point at it.
-        failing = _failing_scalar(loader, node, where) if loader is not None and node is not None else None
+        failing = _failing_scalar(loader, node, where) if node is not None else None
         result.problems.append(
             ReadProblem("yaml-syntax", f"invalid YAML value: {exc}", *(failing or (first_line, 1)))
         )
@@ -103,16 +106,58 @@ def read_yaml(text: str, first_line: int = 1) -> YamlResult:
     return result
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Unusual(Exception):
+    """A node `_construct` leaves to PyYAML's own constructor (merge keys, sets, …)."""
+
+
+def _construct(node: yaml.Node, loader: Any, depth: int = 0) -> Any:
+    """What `loader.construct_document(node)` builds, for plain maps, lists and scalars,
+    without its generator machinery: strings are taken as they are, every other scalar
+    goes through the loader's own constructor for its tag (ints, dates, booleans …)."""
+    kind = type(node)
+    if depth > _MAX_DEPTH:
+        raise _Unusual  # PyYAML's constructor is not recursive
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        return loader.construct_object(node, deep=True)
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag not in _PLAIN_KEYS:
+                raise _Unusual  # a merge key, a complex key: PyYAML's rules apply
+            mapping[_construct(key_node, loader)] = _construct(value_node, loader, depth + 1)
+        return mapping
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_construct(item, loader, depth + 1) for item in node.value]
+    raise _Unusual
+
+
+_MAX_DEPTH = 50
+_PLAIN_KEYS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null", "float", "timestamp")
+)
+
+_OTHER_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
+
+
 class _Locator:
     """File positions from character offsets.
 
     PyYAML also counts U+0085, U+2028 and U+2029 as line breaks; the rest of pmkb (and
-    every editor) counts only newlines, so positions are computed from the offset.
+    every editor) counts only newlines, so positions are computed from the offset. When
+    the text has none of them, a node's own mark (line and column) says the same.
     """
 
     def __init__(self, text: str, first_line: int) -> None:
         self._text = text
         self._first_line = first_line
+        self._marks_agree = not any(other in text for other in _OTHER_BREAKS)
 
     def of_index(self, index: int) -> tuple[int, int]:
         index = max(0, min(index, len(self._text)))
@@ -121,10 +166,13 @@ class _Locator:
         return line, col
 
     def of(self, node: yaml.Node) -> tuple[int, int]:
-        return self.of_index(node.start_mark.index)
+        mark = node.start_mark
+        if self._marks_agree:
+            return mark.line + self._first_line, mark.column + 1
+        return self.of_index(mark.index)
 
 
-def _failing_scalar(loader: yaml.SafeLoader, root: yaml.Node, where: _Locator) -> tuple[int, int] | None:
+def _failing_scalar(loader: Any, root: yaml.Node, where: _Locator) -> tuple[int, int] | None:
     stack = [root]
     while stack:
         node = stack.pop()

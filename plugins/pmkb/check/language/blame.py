@@ -80,10 +80,17 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def worth_reading(text: str, people: People, phrases: tuple[str, ...] = ()) -> bool:
     """Whether some sentence of `text` could be blame: a cheap test on its words."""
-    words = set(_WORD.findall(text.lower().replace("’", "'").replace("'s", "")))
-    if words & _TRIGGERS and (words & _CUES or words & people.known or "@" in text):
+    lowered = text.lower()
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
+    if "'s" in lowered:
+        lowered = lowered.replace("'s", "")
+    words = set(_WORD.findall(lowered))
+    if not words.isdisjoint(_TRIGGERS) and (
+        not words.isdisjoint(_CUES) or not words.isdisjoint(people.known) or "@" in text
+    ):
         return True
-    if phrases and words & _first_words(phrases):
+    if phrases and not words.isdisjoint(_first_words(phrases)):
         pattern = phrase_pattern(phrases)
         return pattern is not None and pattern.search(text) is not None
     return False

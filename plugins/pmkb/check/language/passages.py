@@ -284,8 +284,9 @@ class _BodyReader:
         if 0 <= self._source < len(cells) and is_chat(cells[self._source][1]):
             return
         for key, (col, text) in zip(self._columns, cells, strict=False):
-            if key == "text" and text:
-                found = passage([(number, col, text)], self._context, self._wanted)
+            # a one-piece passage's raw text is the cell's: ask `wanted` before building it
+            if key == "text" and text and self._wanted(text):
+                found = passage([(number, col, text)], self._context)
                 if found is not None:
                     yield found
 
