@@ -25,6 +25,7 @@ check: $(VENV)/.installed  ## validate postmortems without building
 
 test: $(VENV)/.installed  ## lint, type-check and run the test suite
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 

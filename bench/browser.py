@@ -20,8 +20,13 @@ from typing import Any
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 )
 QUERY = "checkout"
 
@@ -96,9 +101,7 @@ def first_view_and_search(site: Path) -> Iterator[str]:
             lambda d: d.find_element(By.CSS_SELECTOR, ".pagefind-ui__search-input")
         )
         box.send_keys(QUERY)
-        WebDriverWait(driver, 30).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result")
-        )
+        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".pagefind-ui__result"))
         time.sleep(2)  # the result fragments load after the first results show
         yield from _describe(f"first search for {QUERY!r}", _transfers())
     finally:

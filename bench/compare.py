@@ -102,9 +102,7 @@ def _tree_rss(root: int) -> int:
 def measure(command: list[str], cwd: Path) -> Run:
     """Run a command to completion; wall time and peak RSS of its process tree."""
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     stderr: list[bytes] = []
     reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()))  # type: ignore[union-attr]
@@ -150,8 +148,10 @@ def median(runs: list[Run], key: Callable[[Run], float]) -> float:
 
 
 def bench_builds(root: Path, sizes: list[int], rounds: int, plain: bool) -> Path | None:
-    print(f"{'pages':>6} | {'pmkb s':>7} {'plain s':>7} {'ratio':>5} | {'pmkb MB':>7} "
-          f"{'plain MB':>8} {'ratio':>5} | {'site MB':>7} {'plain':>6} | largest page")
+    print(
+        f"{'pages':>6} | {'pmkb s':>7} {'plain s':>7} {'ratio':>5} | {'pmkb MB':>7} "
+        f"{'plain MB':>8} {'ratio':>5} | {'site MB':>7} {'plain':>6} | largest page"
+    )
     growth: dict[str, list[float]] = {"pmkb": [], "plain": []}
     last = None
     for size in sizes:
@@ -170,13 +170,17 @@ def bench_builds(root: Path, sizes: list[int], rounds: int, plain: bool) -> Path
             plain_wall = median(runs["plain"], lambda r: r.wall)
             plain_rss = median(runs["plain"], lambda r: r.peak_rss) / 1e6
             growth["plain"].append(plain_wall)
-            print(f"{size:>6} | {wall:>7.1f} {plain_wall:>7.1f} {wall / plain_wall:>5.2f} | "
-                  f"{rss:>7.0f} {plain_rss:>8.0f} {rss / plain_rss:>5.2f} | "
-                  f"{tree_size(ours / 'site') / 1e6:>7.0f} {tree_size(theirs / 'site') / 1e6:>6.0f}"
-                  f" | {page} {page_size / 1e3:,.0f} KB")
+            print(
+                f"{size:>6} | {wall:>7.1f} {plain_wall:>7.1f} {wall / plain_wall:>5.2f} | "
+                f"{rss:>7.0f} {plain_rss:>8.0f} {rss / plain_rss:>5.2f} | "
+                f"{tree_size(ours / 'site') / 1e6:>7.0f} {tree_size(theirs / 'site') / 1e6:>6.0f}"
+                f" | {page} {page_size / 1e3:,.0f} KB"
+            )
         else:
-            print(f"{size:>6} | {wall:>7.1f} {'':>7} {'':>5} | {rss:>7.0f} {'':>8} {'':>5} | "
-                  f"{tree_size(ours / 'site') / 1e6:>7.0f} {'':>6} | {page} {page_size / 1e3:,.0f} KB")
+            print(
+                f"{size:>6} | {wall:>7.1f} {'':>7} {'':>5} | {rss:>7.0f} {'':>8} {'':>5} | "
+                f"{tree_size(ours / 'site') / 1e6:>7.0f} {'':>6} | {page} {page_size / 1e3:,.0f} KB"
+            )
         all_runs = ", ".join(f"{r.wall:.1f}" for r in runs["pmkb"])
         plain_runs = ", ".join(f"{r.wall:.1f}" for r in runs["plain"])
         print(f"{'':>6}   rounds: pmkb {all_runs} s; plain {plain_runs or '-'} s")
@@ -184,8 +188,10 @@ def bench_builds(root: Path, sizes: list[int], rounds: int, plain: bool) -> Path
     if len(sizes) > 1:
         for name, walls in growth.items():
             if len(walls) == len(sizes):
-                print(f"growth {sizes[0]:,} → {sizes[-1]:,}: {name} {walls[-1] / walls[0]:.2f}×"
-                      f" (pages {sizes[-1] / sizes[0]:.0f}×)")
+                print(
+                    f"growth {sizes[0]:,} → {sizes[-1]:,}: {name} {walls[-1] / walls[0]:.2f}×"
+                    f" (pages {sizes[-1] / sizes[0]:.0f}×)"
+                )
     return last
 
 
@@ -214,8 +220,13 @@ rules as `read/document.py`), one core, nothing else."""
 
 def bench_check(root: Path, size: int, rounds: int = 1) -> None:
     site = make_corpus(root / f"check-{size}", size)
-    floor = subprocess.run([sys.executable, "-c", FLOOR, str(site / "postmortems")],
-                           env=ENV, capture_output=True, text=True, check=True)
+    floor = subprocess.run(
+        [sys.executable, "-c", FLOOR, str(site / "postmortems")],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     read, front, body = (float(x) for x in floor.stdout.split())
     command = [sys.executable, "-m", "pmkb", "check"]
     edited = sorted((site / "postmortems").glob("20*/*.md"))[0]
@@ -228,14 +239,20 @@ def bench_check(root: Path, size: int, rounds: int = 1) -> None:
         warms.append(measure(command, site))
     cold = median(colds, lambda r: r.wall)
     warm = median(warms, lambda r: r.wall)
-    print(f"\npmkb check of {size:,} files (fresh processes, median of {rounds}): cold {cold:.2f} s "
-          f"({median(colds, lambda r: r.peak_rss) / 1e6:.0f} MB), warm after editing one file "
-          f"{warm:.2f} s ({median(warms, lambda r: r.peak_rss) / 1e6:.0f} MB)")
-    print(f"{'':>6}   rounds: cold {', '.join(f'{r.wall:.2f}' for r in colds)} s; "
-          f"warm {', '.join(f'{r.wall:.2f}' for r in warms)} s")
+    print(
+        f"\npmkb check of {size:,} files (fresh processes, median of {rounds}): cold {cold:.2f} s "
+        f"({median(colds, lambda r: r.peak_rss) / 1e6:.0f} MB), warm after editing one file "
+        f"{warm:.2f} s ({median(warms, lambda r: r.peak_rss) / 1e6:.0f} MB)"
+    )
+    print(
+        f"{'':>6}   rounds: cold {', '.join(f'{r.wall:.2f}' for r in colds)} s; "
+        f"warm {', '.join(f'{r.wall:.2f}' for r in warms)} s"
+    )
     total = read + front + body
-    print(f"parse floor, one core, same run: read {read:.2f} s + YAML (libyaml) {front:.2f} s + "
-          f"markdown-it.rs block parse {body:.2f} s = {total:.2f} s ({total / 2:.2f} s over 2 cores)")
+    print(
+        f"parse floor, one core, same run: read {read:.2f} s + YAML (libyaml) {front:.2f} s + "
+        f"markdown-it.rs block parse {body:.2f} s = {total:.2f} s ({total / 2:.2f} s over 2 cores)"
+    )
 
 
 def main() -> None:
@@ -243,8 +260,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--check", type=int, default=10000, help="0 to skip")
-    parser.add_argument("--check-rounds", type=int, default=3,
-                        help="cold and warm checks, alternating; medians")
+    parser.add_argument(
+        "--check-rounds", type=int, default=3, help="cold and warm checks, alternating; medians"
+    )
     parser.add_argument("--no-plain", action="store_true", help="pmkb only (scale runs)")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--keep", type=Path, help="build here instead of a temporary dir")
@@ -253,10 +271,7 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
-        last = (
-            bench_builds(root, args.sizes, args.rounds, plain=not args.no_plain)
-            if args.sizes else None
-        )
+        last = bench_builds(root, args.sizes, args.rounds, plain=not args.no_plain) if args.sizes else None
         if args.check:
             bench_check(root, args.check, args.check_rounds)
         if last is not None and not args.no_browser:

@@ -63,8 +63,10 @@ class Scores:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     def row(self, name: str) -> str:
-        return (f"{name:<10} {self.tp:>4} {self.fp:>4} {self.fn:>4} {self.tn:>4}   "
-                f"{self.precision:9.3f} {self.recall:7.3f}")
+        return (
+            f"{name:<10} {self.tp:>4} {self.fp:>4} {self.fn:>4} {self.tn:>4}   "
+            f"{self.precision:9.3f} {self.recall:7.3f}"
+        )
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -114,9 +116,7 @@ def ms_per_postmortem(rounds: int = 20, repeats: int = 7) -> tuple[float, float]
 
     settings = Settings()
     files = sorted((REPO / "postmortems").glob("20*/*.md"))
-    postmortems = [
-        read_postmortem(read_document(str(path), path.read_bytes()), settings) for path in files
-    ]
+    postmortems = [read_postmortem(read_document(str(path), path.read_bytes()), settings) for path in files]
     today = dt.date(2026, 12, 31)
     contexts = [CheckContext(p, settings, None, today) for p in postmortems]
 
@@ -148,14 +148,17 @@ def main() -> None:
     args = parser.parse_args()
     scores = evaluate()
     counts = Counter(label for _c, label, _t in _rows("blame.tsv"))
-    print(f"blame.tsv: {sum(counts.values())} sentences; actions.tsv: "
-          f"{len(_rows('actions.tsv'))} action items")
+    print(
+        f"blame.tsv: {sum(counts.values())} sentences; actions.tsv: {len(_rows('actions.tsv'))} action items"
+    )
     print(f"{'rule':<10} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}   precision  recall")
     for name, score in scores.items():
         print(score.row(name))
     language_ms, whole_ms = ms_per_postmortem()
-    print(f"\nlanguage rules: {language_ms:.3f} ms per postmortem "
-          f"(whole per-file check: {whole_ms:.3f} ms); CPU time, best of 7, demo postmortems")
+    print(
+        f"\nlanguage rules: {language_ms:.3f} ms per postmortem "
+        f"(whole per-file check: {whole_ms:.3f} ms); CPU time, best of 7, demo postmortems"
+    )
     if args.misses:
         for name in ("blame", "vague"):
             for line in scores[name].wrong:

@@ -30,8 +30,10 @@ def timed(action) -> float:
 
 
 def bench_check(root: Path, sizes: list[int]) -> None:
-    print(f"{'files':>7} {'cold check s':>13} {'ms/file':>8} {'warm edit s':>12} {'CLI s':>7}"
-          f" {'CLI 1 file s':>13}")
+    print(
+        f"{'files':>7} {'cold check s':>13} {'ms/file':>8} {'warm edit s':>12} {'CLI s':>7}"
+        f" {'CLI 1 file s':>13}"
+    )
     for size in sizes:
         site = make_corpus(root / f"check-{size}", size)
         config = load_site_config(site / "mkdocs.yml")
@@ -40,13 +42,20 @@ def bench_check(root: Path, sizes: list[int]) -> None:
         edited = sorted(config.docs_dir.glob("20*/*.md"))[0]
         edited.write_text(edited.read_text().replace("## Impact", "## Impact\n\nEdited: 1 more."))
         warm = timed(knowledge_base.check)
-        cli = timed(lambda: subprocess.run(
-            [sys.executable, "-m", "pmkb", "check"], cwd=site, capture_output=True, check=True))  # noqa: B023
-        one = timed(lambda: subprocess.run(
-            [sys.executable, "-m", "pmkb", "check", str(edited)],  # noqa: B023
-            cwd=site, capture_output=True, check=True))  # noqa: B023
-        print(f"{size:>7} {cold:>13.2f} {cold / size * 1000:>8.2f} {warm:>12.2f} {cli:>7.2f}"
-              f" {one:>13.2f}")
+        cli = timed(
+            lambda site=site: subprocess.run(
+                [sys.executable, "-m", "pmkb", "check"], cwd=site, capture_output=True, check=True
+            )
+        )  # noqa: B023
+        one = timed(
+            lambda site=site: subprocess.run(
+                [sys.executable, "-m", "pmkb", "check", str(edited)],  # noqa: B023
+                cwd=site,
+                capture_output=True,
+                check=True,
+            )
+        )  # noqa: B023
+        print(f"{size:>7} {cold:>13.2f} {cold / size * 1000:>8.2f} {warm:>12.2f} {cli:>7.2f} {one:>13.2f}")
 
 
 def bench_build(root: Path, sizes: list[int]) -> None:
@@ -54,9 +63,11 @@ def bench_build(root: Path, sizes: list[int]) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     for size in sizes:
         site = make_corpus(root / f"build-{size}", size)
-        seconds = timed(lambda: subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
-            cwd=site, env=env, check=True))  # noqa: B023
+        seconds = timed(
+            lambda site=site: subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=site, env=env, check=True
+            )
+        )  # noqa: B023
         index = sum(f.stat().st_size for f in (site / "site" / "pagefind").rglob("*"))
         print(f"{size:>7} {seconds:>8.1f} {seconds / size * 1000:>8.1f} {index / 1e6:>12.1f}")
 

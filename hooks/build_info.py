@@ -17,7 +17,11 @@ def _commit(directory: str) -> str | None:
     try:
         result = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
-            cwd=directory, capture_output=True, text=True, timeout=10, check=False,
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -48,7 +48,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD_TIMEOUT = 180
-WAIT = 10  # seconds for any one condition in the browser
+WAIT = 20  # seconds for any one condition in the browser (generous: CI machines are busy)
 SUBPATH = "/kb/"  # a path prefix to serve the site below, like a GitHub project page
 
 SEARCH_INPUT = "#pmkb-search .pagefind-ui__search-input"
@@ -122,15 +122,17 @@ def parse_catalog(html: str) -> list[Row]:
     rows = []
     for raw in parser.rows:
         attrs, values = raw["attrs"], raw["values"]
-        rows.append(Row(
-            id=values[0],
-            path=urlsplit(urljoin("/incidents/", raw["hrefs"][0])).path,
-            title=values[2],
-            severity=attrs["data-severity"],
-            services=tuple(json.loads(attrs["data-service"])),
-            status=attrs["data-status"],
-            year=attrs["data-year"],
-        ))
+        rows.append(
+            Row(
+                id=values[0],
+                path=urlsplit(urljoin("/incidents/", raw["hrefs"][0])).path,
+                title=values[2],
+                severity=attrs["data-severity"],
+                services=tuple(json.loads(attrs["data-service"])),
+                status=attrs["data-status"],
+                year=attrs["data-year"],
+            )
+        )
     return rows
 
 
@@ -150,7 +152,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
     def translate_path(self, path: str) -> str:
-        return super().translate_path("/" + path[len(self.prefix):])
+        return super().translate_path("/" + path[len(self.prefix) :])
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -171,7 +173,10 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=BUILD_TIMEOUT,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stderr}"
@@ -213,11 +218,19 @@ def by_id(catalog: list[Row]) -> dict[str, Row]:
 def driver(tmp_path_factory: pytest.TempPathFactory):
     options = Options()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1000", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                # Hermetic: no request leaves the machine (Material links Google Fonts).
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        # Hermetic: no request leaves the machine (Material links Google Fonts).
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    ):
         options.add_argument(arg)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -225,8 +238,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory):
         browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     except WebDriverException as exc:  # e.g. a chromedriver/chromium version mismatch
         pytest.skip(f"could not start headless Chromium: {exc.msg}")
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                            {"source": RECORD_ERRORS_JS})
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_ERRORS_JS})
     browser.set_page_load_timeout(15)
     browser.set_script_timeout(15)
     yield browser
@@ -265,9 +277,7 @@ def follow(driver: WebDriver, link: WebElement, expected_path: str) -> None:
 
 
 def h1(driver: WebDriver) -> str:
-    return wait(driver).until(
-        EC.visibility_of_element_located((By.CSS_SELECTOR, "article h1"))
-    ).text.strip()
+    return wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "article h1"))).text.strip()
 
 
 def visible_rows(driver: WebDriver) -> list[WebElement]:
@@ -360,8 +370,12 @@ def fail_on_page_errors(driver: WebDriver, doing: str) -> None:
         split = urlsplit(driver.current_url)
         origin = f"{split.scheme}://{split.netloc}"
         console = [entry["message"] for entry in browser_errors(driver, origin)]
-        raise AssertionError(f"JavaScript errors on {driver.current_url} {doing}:\n"
-                             + "\n".join(errors) + "\nconsole:\n" + "\n".join(console))
+        raise AssertionError(
+            f"JavaScript errors on {driver.current_url} {doing}:\n"
+            + "\n".join(errors)
+            + "\nconsole:\n"
+            + "\n".join(console)
+        )
 
 
 def search(driver: WebDriver, term: str) -> list[str]:

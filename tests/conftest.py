@@ -98,8 +98,9 @@ def kb_dir(tmp_path: Path) -> Path:
     return docs
 
 
-def check_files(docs: Path, files: dict[str, str | bytes], settings: Settings | None = None,
-                **kwargs) -> CheckResult:
+def check_files(
+    docs: Path, files: dict[str, str | bytes], settings: Settings | None = None, **kwargs
+) -> CheckResult:
     """Write files into `docs` and check the knowledge base."""
     for name, content in files.items():
         path = docs / name
@@ -133,8 +134,12 @@ def site(tmp_path: Path) -> Path:
 def pmkb(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the `pmkb` command as a user would, in `cwd`."""
     return subprocess.run(
-        [sys.executable, "-m", "pmkb", *args], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, "NO_COLOR": "1"}, timeout=120,
+        [sys.executable, "-m", "pmkb", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=120,
     )
 
 
@@ -148,8 +153,7 @@ FACTORS = (
 """The contributing_factors block of VALID."""
 
 ROW1 = (
-    "| Release pool connections on the query-timeout path | Sarah Chen | P1 | 2026-07-01 "
-    "| Done | NW-1432 |"
+    "| Release pool connections on the query-timeout path | Sarah Chen | P1 | 2026-07-01 | Done | NW-1432 |"
 )
 """The first action-item row of VALID."""
 ROW2 = (

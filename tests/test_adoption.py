@@ -19,8 +19,13 @@ SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 
 
 def run(cwd: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1",
-           "NO_MKDOCS_2_WARNING": "1", "PRE_COMMIT_HOME": str(cwd.parent / "pre-commit-home")}
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "NO_COLOR": "1",
+        "NO_MKDOCS_2_WARNING": "1",
+        "PRE_COMMIT_HOME": str(cwd.parent / "pre-commit-home"),
+    }
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -35,7 +40,8 @@ def git_repo(path: Path) -> Path:
 def snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
-        for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(root).parts
     }
 
 
@@ -45,10 +51,17 @@ def test_init_makes_a_knowledge_base_that_checks_and_builds_and_never_overwrites
     root = git_repo(tmp_path / "incident-reviews")
     first = pmkb(root, "init")
     assert first.returncode == 0, first.stderr
-    for name in ("mkdocs.yml", "postmortems/index.md", "postmortems/services.yml",
-                 "postmortems/_template.md", "postmortems/_schema/postmortem.schema.json",
-                 "requirements.txt", ".pre-commit-config.yaml", ".gitignore",
-                 ".github/workflows/postmortems.yml"):
+    for name in (
+        "mkdocs.yml",
+        "postmortems/index.md",
+        "postmortems/services.yml",
+        "postmortems/_template.md",
+        "postmortems/_schema/postmortem.schema.json",
+        "requirements.txt",
+        ".pre-commit-config.yaml",
+        ".gitignore",
+        ".github/workflows/postmortems.yml",
+    ):
         assert f"created  {name}" in first.stdout, name
     config = yaml.safe_load((root / "mkdocs.yml").read_text())
     assert config["site_name"] == "Incident Reviews postmortems"
@@ -61,8 +74,18 @@ def test_init_makes_a_knowledge_base_that_checks_and_builds_and_never_overwrites
     assert (root / "site" / "incidents" / "index.html").is_file()
 
     # A new postmortem from the template it wrote, in the same run of tools.
-    new = run(root, "pmkb", "new", "Orders stuck after a schema change", "--severity", "SEV3",
-              "--service", "orders-db", "--date", "2026-03-02")
+    new = run(
+        root,
+        "pmkb",
+        "new",
+        "Orders stuck after a schema change",
+        "--severity",
+        "SEV3",
+        "--service",
+        "orders-db",
+        "--date",
+        "2026-03-02",
+    )
     assert new.returncode == 0, new.stderr
     assert new.stdout.strip() == "postmortems/2026/2026-03-02-orders-stuck-after-a-schema-change.md"
 
@@ -84,8 +107,9 @@ def test_init_in_a_repository_with_mkdocs_yml_keeps_it_and_prints_the_lines_to_a
     assert result.returncode == 0, result.stderr
     assert (root / "mkdocs.yml").read_text() == "site_name: Handbook\ndocs_dir: pages\n"
     assert "skipped  mkdocs.yml" in result.stdout
-    assert ("Add to mkdocs.yml:\n\n    theme:\n      name: material\n    plugins:\n"
-            "      - postmortems\n") in result.stdout
+    assert (
+        "Add to mkdocs.yml:\n\n    theme:\n      name: material\n    plugins:\n      - postmortems\n"
+    ) in result.stdout
     assert (root / "pages" / "services.yml").is_file()  # the docs_dir of their mkdocs.yml
 
 
@@ -104,8 +128,12 @@ def test_generated_workflow_is_pinned_least_privileged_and_never_cancels_a_deplo
         if step.get("uses", "").startswith("actions/checkout@"):
             assert step["with"]["persist-credentials"] is False
     runs = [s.get("run", "") for s in steps]
-    for command in ("python -m pip install -r requirements.txt", "pmkb check --format github",
-                    "pmkb schema --check", "mkdocs build --strict"):
+    for command in (
+        "python -m pip install -r requirements.txt",
+        "pmkb check --format github",
+        "pmkb schema --check",
+        "mkdocs build --strict",
+    ):
         assert command in runs, command
     assert not any("-e ." in r or "pytest" in r or "make test" in r for r in runs)
     deploy = workflow["jobs"]["deploy"]
@@ -148,12 +176,22 @@ def test_new_uses_the_packaged_template_and_a_custom_id_format(tmp_path: Path) -
     root = tmp_path / "kb"
     (root / "docs").mkdir(parents=True)
     (root / "mkdocs.yml").write_text(
-        "site_name: KB\ntheme: material\nplugins:\n  - postmortems:\n"
-        "      id_pattern: '^INC-\\d{4}$'\n"
+        "site_name: KB\ntheme: material\nplugins:\n  - postmortems:\n      id_pattern: '^INC-\\d{4}$'\n"
     )
     (root / "docs" / "old.md").write_text(VALID.replace("PM-2026-014", "INC-0041"))
-    result = pmkb(root, "new", "Search index lag", "--severity", "SEV4", "--service", "search",
-                  "--date", "2026-05-01", "--author", "Lee Park")
+    result = pmkb(
+        root,
+        "new",
+        "Search index lag",
+        "--severity",
+        "SEV4",
+        "--service",
+        "search",
+        "--date",
+        "2026-05-01",
+        "--author",
+        "Lee Park",
+    )
     assert result.returncode == 0, result.stderr
     text = (root / result.stdout.strip()).read_text()
     assert "id: INC-0042\n" in text and "## Action Items" in text
@@ -164,7 +202,8 @@ def test_action_items_csv_neutralises_formulas() -> None:
     from pmkb.publish.exports import spreadsheet_safe
 
     assert spreadsheet_safe('=HYPERLINK("https://evil.example","x")') == (
-        '\'=HYPERLINK("https://evil.example","x")')
+        '\'=HYPERLINK("https://evil.example","x")'
+    )
     for cell in ("+1", "-rf", "@SUM(A1)", "\tx", "\rx"):
         assert spreadsheet_safe(cell) == "'" + cell
     assert spreadsheet_safe("Add a pool alert") == "Add a pool alert"
@@ -194,8 +233,10 @@ def test_built_csv_carries_no_formula_and_absolute_urls(tmp_path: Path) -> None:
     assert '"url": "https://kb.example.com/reviews/postmortems/2026/checkout/"' in postmortems_json
 
 
-@pytest.mark.skipif(shutil.which("properdocs", path=str(BIN)) is None,
-                    reason="ProperDocs is not installed (pip install properdocs)")
+@pytest.mark.skipif(
+    shutil.which("properdocs", path=str(BIN)) is None,
+    reason="ProperDocs is not installed (pip install properdocs)",
+)
 def test_properdocs_builds_the_demo_with_the_full_pages(site: Path) -> None:
     result = run(site, str(BIN / "properdocs"), "build", "--strict")
     assert result.returncode == 0, result.stderr

@@ -18,8 +18,10 @@ PLUGIN_MODULE_MAX_LINES = 120
 
 
 def _engine_sources() -> list[Path]:
-    return [*(p for folder in ENGINE for p in (PACKAGE / folder).rglob("*.py")),
-            *(PACKAGE / name for name in ENGINE_MODULES)]
+    return [
+        *(p for folder in ENGINE for p in (PACKAGE / folder).rglob("*.py")),
+        *(PACKAGE / name for name in ENGINE_MODULES),
+    ]
 
 
 def test_the_engine_never_imports_mkdocs() -> None:
@@ -31,8 +33,11 @@ def test_the_engine_never_imports_mkdocs() -> None:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
-            offenders += [f"{path.relative_to(PACKAGE)}: {n}" for n in names
-                          if n.split(".")[0] in ("mkdocs", "material") or n.startswith("pmkb.mkdocs")]
+            offenders += [
+                f"{path.relative_to(PACKAGE)}: {n}"
+                for n in names
+                if n.split(".")[0] in ("mkdocs", "material") or n.startswith("pmkb.mkdocs")
+            ]
     assert offenders == []
     assert len(_engine_sources()) > 40  # the folders are really there
 

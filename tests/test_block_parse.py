@@ -38,9 +38,14 @@ def reference_sections(body: str, offset: int) -> tuple[list[Heading], list[Sect
             return
         heading, start_index = open_section
         sections.append(
-            Section(heading.title, heading.line, _plain_text(section_tokens),
-                    _tables(section_tokens, offset), start_index + offset + 1,
-                    lines[start_index:end_index])
+            Section(
+                heading.title,
+                heading.line,
+                _plain_text(section_tokens),
+                _tables(section_tokens, offset),
+                start_index + offset + 1,
+                lines[start_index:end_index],
+            )
         )
 
     index = 0
@@ -118,9 +123,7 @@ def assert_same_as_reference(text: str) -> None:
 
 def _markdown_files() -> list[Path]:
     skip = {".venv", "site", ".git", "node_modules", ".cache"}
-    return sorted(
-        path for path in REPO.rglob("*.md") if not skip & set(path.relative_to(REPO).parts)
-    )
+    return sorted(path for path in REPO.rglob("*.md") if not skip & set(path.relative_to(REPO).parts))
 
 
 def test_every_markdown_file_of_the_repository_reads_the_same() -> None:
@@ -134,8 +137,25 @@ def test_every_markdown_file_of_the_repository_reads_the_same() -> None:
 
 
 _cell = st.sampled_from(
-    ["a", " b ", "x \\| y", "`code | pipe`", "**bold**", "", "  ", "é ü", "—", "a\\", "\\|",
-     "<b>x</b>", "14:05", "2026-01-01", "✅ Done", "[link](http://x)", "a|b"]
+    [
+        "a",
+        " b ",
+        "x \\| y",
+        "`code | pipe`",
+        "**bold**",
+        "",
+        "  ",
+        "é ü",
+        "—",
+        "a\\",
+        "\\|",
+        "<b>x</b>",
+        "14:05",
+        "2026-01-01",
+        "✅ Done",
+        "[link](http://x)",
+        "a|b",
+    ]
 )
 
 
@@ -145,9 +165,11 @@ def _table(draw: st.DrawFn) -> str:
     lead = draw(st.sampled_from(["|", "", " |", "   |"]))
     trail = draw(st.sampled_from(["|", "", " | "]))
     header = lead + " | ".join(draw(st.lists(_cell, min_size=columns, max_size=columns))) + trail
-    delimiter = lead + "|".join(
-        draw(st.sampled_from(["---", ":--", "--:", ":-:", " --- ", "-"])) for _ in range(columns)
-    ) + trail
+    delimiter = (
+        lead
+        + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:", " --- ", "-"])) for _ in range(columns))
+        + trail
+    )
     if draw(st.booleans()):
         delimiter = draw(st.sampled_from(["|--|", "---", "| - | - | - | - | - |", "|:-|-:|"]))
     rows = [
@@ -160,18 +182,72 @@ def _table(draw: st.DrawFn) -> str:
 
 
 _line = st.one_of(
-    st.sampled_from([
-        "", "", "## Summary", "## Action Items ##", "##", "## ", "#  Title", "### Sub **x**",
-        "Heading", "-------", "=====", "   ## Indented", "    code line", "\tcode tab",
-        "```", "```py", "~~~", "- item", "* item", "1. first", "> quoted", "> ## quoted heading",
-        "<!-- pmkb-disable PM501: reason -->", "<div>", "</div>", "<details>", "---", "***",
-        "Plain text with `code` and **bold** <span>x</span>.", "  leading spaces", "trailing  ",
-        "[ref]: http://example.com", "Ünïcödé — “quotes” 日本語", "| not | a table", "|",
-        "a | b", "--- | ---", "| x |", "\\## escaped", "## Timeline\t", "#\tTab heading",
-        " ", "\t", "   ", "<!--", "-->", "<!-- a\nb -->", "## Title #", "## Title \\#", "&amp; &#35;",
-        "  - nested", "> | a | b |", "🔥 on fire 🚒", "| 🔥 | ✅ |", "|---|---|", "| a | b |",
-        "<pre>", "</pre>", "<script>", "</script>", "    ## indented heading", "## **Impact**",
-    ]),
+    st.sampled_from(
+        [
+            "",
+            "",
+            "## Summary",
+            "## Action Items ##",
+            "##",
+            "## ",
+            "#  Title",
+            "### Sub **x**",
+            "Heading",
+            "-------",
+            "=====",
+            "   ## Indented",
+            "    code line",
+            "\tcode tab",
+            "```",
+            "```py",
+            "~~~",
+            "- item",
+            "* item",
+            "1. first",
+            "> quoted",
+            "> ## quoted heading",
+            "<!-- pmkb-disable PM501: reason -->",
+            "<div>",
+            "</div>",
+            "<details>",
+            "---",
+            "***",
+            "Plain text with `code` and **bold** <span>x</span>.",
+            "  leading spaces",
+            "trailing  ",
+            "[ref]: http://example.com",
+            "Ünïcödé — “quotes” 日本語",
+            "| not | a table",
+            "|",
+            "a | b",
+            "--- | ---",
+            "| x |",
+            "\\## escaped",
+            "## Timeline\t",
+            "#\tTab heading",
+            " ",
+            "\t",
+            "   ",
+            "<!--",
+            "-->",
+            "<!-- a\nb -->",
+            "## Title #",
+            "## Title \\#",
+            "&amp; &#35;",
+            "  - nested",
+            "> | a | b |",
+            "🔥 on fire 🚒",
+            "| 🔥 | ✅ |",
+            "|---|---|",
+            "| a | b |",
+            "<pre>",
+            "</pre>",
+            "<script>",
+            "</script>",
+            "    ## indented heading",
+            "## **Impact**",
+        ]
+    ),
     _table(),
     st.text(alphabet="#|-=`~> *_\\:abc é\t", max_size=12),
 )

@@ -95,8 +95,7 @@ def test_catalog_sorts_by_severity_when_its_header_is_clicked(driver, base_url, 
         )
 
     def severities() -> list[str]:
-        return [row.find_element(By.CSS_SELECTOR, "td:nth-child(4)").text
-                for row in visible_rows(driver)]
+        return [row.find_element(By.CSS_SELECTOR, "td:nth-child(4)").text for row in visible_rows(driver)]
 
     ranked = sorted(row.severity for row in catalog)
     click(driver, header().find_element(By.TAG_NAME, "button"))
@@ -125,9 +124,7 @@ def assert_on_postmortem(driver: WebDriver, row: Row) -> None:
 def test_catalog_title_link_opens_the_postmortem(driver, base_url, by_id):
     row = by_id["PM-2025-007"]
     open_catalog(driver, base_url)
-    link = driver.find_element(
-        By.XPATH, f"//table[@data-pmkb-catalog]//tr[td[1]='{row.id}']/td[3]/a"
-    )
+    link = driver.find_element(By.XPATH, f"//table[@data-pmkb-catalog]//tr[td[1]='{row.id}']/td[3]/a")
     assert link.text == row.title
     follow(driver, link, row.path)
     assert_on_postmortem(driver, row)
@@ -138,10 +135,13 @@ def related_link(driver: WebDriver, incident_id: str) -> WebElement:
     block = driver.find_element(By.CSS_SELECTOR, "aside.pmkb-related")
     heading = block.find_element(By.XPATH, "./h2[normalize-space()='Related incidents']")
     assert heading.is_displayed()
-    links = heading.find_elements(By.XPATH, (
-        "./following-sibling::ul[1]//a"
-        f"[.//*[contains(@class,'pmkb-id')][normalize-space()='{incident_id}']]"
-    ))
+    links = heading.find_elements(
+        By.XPATH,
+        (
+            "./following-sibling::ul[1]//a"
+            f"[.//*[contains(@class,'pmkb-id')][normalize-space()='{incident_id}']]"
+        ),
+    )
     assert links, f"no Related incidents link to {incident_id} on {driver.current_url}"
     return links[0]
 
@@ -169,8 +169,9 @@ def start_path(start: str, by_id: dict[str, Row]) -> str:
     return by_id[start].path if start.startswith("PM-") else start
 
 
-@pytest.mark.parametrize("start", ["/incidents/", "PM-2026-005", "/"],
-                         ids=["from-catalog", "from-postmortem", "from-home"])
+@pytest.mark.parametrize(
+    "start", ["/incidents/", "PM-2026-005", "/"], ids=["from-catalog", "from-postmortem", "from-home"]
+)
 def test_search_for_an_incident_id_finds_and_opens_its_page(driver, base_url, by_id, start):
     row = by_id["PM-2025-007"]
     open_page(driver, base_url + start_path(start, by_id))
@@ -184,8 +185,7 @@ def test_search_for_an_incident_id_finds_and_opens_its_page(driver, base_url, by
     assert_on_postmortem(driver, row)
 
 
-def test_search_by_service_and_by_phrase_finds_the_right_postmortems(driver, base_url, catalog,
-                                                                     by_id):
+def test_search_by_service_and_by_phrase_finds_the_right_postmortems(driver, base_url, catalog, by_id):
     open_page(driver, base_url + "/services/")
     service = "search-service"
     search(driver, service)
@@ -209,14 +209,16 @@ def test_search_filtered_by_severity_lists_only_sev1_postmortems(driver, base_ur
     assert set(unfiltered) - sev1, "the term should also find non-SEV1 postmortems"
     assert set(unfiltered) & sev1, "the term should find some SEV1 postmortems"
 
-    panel = wait(driver).until(EC.visibility_of_element_located(
-        (By.CSS_SELECTOR, "#pmkb-search .pagefind-ui__filter-panel")))
+    panel = wait(driver).until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, "#pmkb-search .pagefind-ui__filter-panel"))
+    )
     names = panel.find_elements(By.CSS_SELECTOR, ".pagefind-ui__filter-name")
     assert {n.text.strip() for n in names} >= {"Severity", "Service", "Status", "Year", "Category"}
     severity = next(n for n in names if n.text.strip() == "Severity")
     click(driver, severity)
-    label = wait(driver).until(EC.visibility_of_element_located(
-        (By.CSS_SELECTOR, "#pmkb-search label[for='severity-SEV1']")))
+    label = wait(driver).until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, "#pmkb-search label[for='severity-SEV1']"))
+    )
     match = re.fullmatch(r"SEV1 \((\d+)\)", label.text.strip())
     assert match, label.text
     announced = int(match.group(1))
@@ -245,8 +247,7 @@ def test_search_works_when_the_site_is_served_below_a_path(driver, subpath_url, 
 # 8. No JavaScript errors
 
 
-@pytest.mark.parametrize("page", ["/", "/incidents/", "PM-2025-004"],
-                         ids=["home", "catalog", "postmortem"])
+@pytest.mark.parametrize("page", ["/", "/incidents/", "PM-2025-004"], ids=["home", "catalog", "postmortem"])
 def test_no_javascript_errors_while_loading_and_searching(driver, base_url, by_id, page):
     page = start_path(page, by_id)
     driver.get_log("browser")  # drop what earlier tests logged

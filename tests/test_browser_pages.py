@@ -66,17 +66,21 @@ def page_types(by_id: dict) -> dict[str, str]:
 
 
 def set_viewport(driver: WebDriver, width: int, height: int = 900) -> None:
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600,
-    })
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {
+            "width": width,
+            "height": height,
+            "deviceScaleFactor": 1,
+            "mobile": width < 600,
+        },
+    )
 
 
 def set_scheme(driver: WebDriver, scheme: str) -> None:
     """Material's palette: the body's colour-scheme attribute (what its toggle sets),
     read once the colour transitions it starts have finished."""
-    driver.execute_script(
-        "document.body.setAttribute('data-md-color-scheme', arguments[0])", SCHEMES[scheme]
-    )
+    driver.execute_script("document.body.setAttribute('data-md-color-scheme', arguments[0])", SCHEMES[scheme])
     driver.execute_async_script("""
       const done = arguments[arguments.length - 1];
       Promise.all(document.getAnimations().map(a => a.finished)).then(() => done(), () => done());
@@ -98,8 +102,21 @@ class _OwnText(HTMLParser):
     """The text Pagefind should index: inside data-pagefind-body, outside any
     data-pagefind-ignore (the footer's related and similar incidents)."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-            "track", "wbr"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -156,9 +173,7 @@ def test_no_page_type_overflows_horizontally_on_a_phone(phone, base_url, by_id):
     wide = {}
     for name, path in page_types(by_id).items():
         open_page(phone, base_url + path)
-        width = phone.execute_script(
-            "return [document.documentElement.scrollWidth, window.innerWidth]"
-        )
+        width = phone.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
         if width[0] > width[1]:
             wide[name] = width
     assert not wide, f"wider than the {PHONE} px screen (scroll width, screen): {wide}"
@@ -185,13 +200,12 @@ def test_postmortem_pages_say_where_they_are(driver, base_url, by_id):
     assert [tab.text.strip() for tab in active] == ["Services"]
 
 
-def test_long_generated_pages_have_a_table_of_contents_and_lists_have_no_empty_column(
-    driver, base_url
-):
+def test_long_generated_pages_have_a_table_of_contents_and_lists_have_no_empty_column(driver, base_url):
     open_page(driver, base_url + "/action-items/")
     toc = driver.find_elements(By.CSS_SELECTOR, ".md-sidebar--secondary .md-nav__link")
-    assert {"Overdue", "Open, not yet due", "By owner"} <= {link.get_attribute("textContent").strip()
-                                               for link in toc}
+    assert {"Overdue", "Open, not yet due", "By owner"} <= {
+        link.get_attribute("textContent").strip() for link in toc
+    }
     open_page(driver, base_url + "/incidents/")
     sidebars = driver.find_elements(By.CSS_SELECTOR, ".md-sidebar--secondary")
     assert not [s for s in sidebars if s.is_displayed()], "an empty table-of-contents column"
@@ -213,8 +227,9 @@ def test_postmortem_header_shows_the_four_clock_times(driver, base_url, site_dir
     open_page(driver, base_url + by_id["PM-2025-010"].path)
     stages = driver.find_elements(By.CSS_SELECTOR, ".pmkb-header .pmkb-clock li")
     shown = {
-        stage.find_element(By.CSS_SELECTOR, ".pmkb-clock__label").text.strip().casefold():
-        stage.find_element(By.CSS_SELECTOR, "time").text.strip()
+        stage.find_element(By.CSS_SELECTOR, ".pmkb-clock__label").text.strip().casefold(): stage.find_element(
+            By.CSS_SELECTOR, "time"
+        ).text.strip()
         for stage in stages
     }
     for key in ("started", "detected", "mitigated", "resolved"):
@@ -281,8 +296,7 @@ def test_badges_and_controls_meet_aa_contrast_and_12px(driver, base_url, by_id, 
         for badge in driver.execute_script(CONTRAST_JS, BADGES):
             checked += 1
             if badge["ratio"] < 4.5 or badge["size"] < 12:
-                failures.append((path, badge["text"], badge["cls"], round(badge["ratio"], 2),
-                                 badge["size"]))
+                failures.append((path, badge["text"], badge["cls"], round(badge["ratio"], 2), badge["size"]))
     assert checked > 20
     assert not failures, f"{scheme}: below 4.5:1 or 12 px: {sorted(set(failures))[:15]}"
 
@@ -293,9 +307,7 @@ def _axe_violations(driver: WebDriver) -> list[dict]:
 
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
-def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(
-    driver, base_url, by_id, scheme
-):
+def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(driver, base_url, by_id, scheme):
     found = {}
     for name, path in page_types(by_id).items():
         open_page(driver, base_url + path)
@@ -303,8 +315,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(
         violations = _axe_violations(driver)
         if violations:
             found[name] = [
-                (v["id"], v["impact"], [node["target"] for node in v["nodes"][:3]])
-                for v in violations
+                (v["id"], v["impact"], [node["target"] for node in v["nodes"][:3]]) for v in violations
             ]
     assert not found, json.dumps(found, indent=1)
 
@@ -324,13 +335,15 @@ def test_generated_pages_show_no_raw_markdown(driver, base_url, by_id):
     assert not raw, raw
 
 
-def test_the_sitemap_material_fetches_on_each_view_is_a_small_index(driver, base_url, by_id,
-                                                                     site_dir):
+def test_the_sitemap_material_fetches_on_each_view_is_a_small_index(driver, base_url, by_id, site_dir):
     """Material asks for sitemap.xml on every view of a page with a rel=alternate link
     (the feed): what it gets must not grow with the number of postmortems."""
     open_page(driver, base_url + by_id["PM-2025-010"].path)
-    fetched = wait(driver).until(lambda d: d.execute_script(
-        "return performance.getEntriesByType('resource')"
-        ".filter(e => e.name.endsWith('/sitemap.xml')).map(e => e.encodedBodySize)"))
+    fetched = wait(driver).until(
+        lambda d: d.execute_script(
+            "return performance.getEntriesByType('resource')"
+            ".filter(e => e.name.endsWith('/sitemap.xml')).map(e => e.encodedBodySize)"
+        )
+    )
     assert fetched and max(fetched) < 1000, fetched
     assert "<sitemapindex" in (site_dir / "sitemap.xml").read_text(encoding="utf-8")

@@ -19,14 +19,18 @@ def variant(incident_id: str, **replacements: str) -> str:
 
 
 A = variant("PM-2026-001")
-B = VALID.replace("PM-2026-014", "PM-2026-002").replace(
-    "related: []", "related: [PM-2026-001]"
-).replace("services: [checkout-api, payments-db]", "services: [payments-db]").replace(
-    "The rollback runbook worked", "As in PM-2026-001, the rollback runbook worked"
+B = (
+    VALID.replace("PM-2026-014", "PM-2026-002")
+    .replace("related: []", "related: [PM-2026-001]")
+    .replace("services: [checkout-api, payments-db]", "services: [payments-db]")
+    .replace("The rollback runbook worked", "As in PM-2026-001, the rollback runbook worked")
 )
-C = VALID.replace("PM-2026-014", "PM-2026-003").replace(
-    "services: [checkout-api, payments-db]", "services: [search-service]"
-).replace("tags: [database, deploy]", "tags: [disk]").replace("severity: SEV2", "severity: SEV4")
+C = (
+    VALID.replace("PM-2026-014", "PM-2026-003")
+    .replace("services: [checkout-api, payments-db]", "services: [search-service]")
+    .replace("tags: [database, deploy]", "tags: [disk]")
+    .replace("severity: SEV2", "severity: SEV4")
+)
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +102,17 @@ def test_similar_incidents_exclude_related_ones(built: Path) -> None:
 def test_header_shows_severity_services_durations_and_authors(built: Path) -> None:
     a = page(built, "postmortems/2026/a")
     header = a.split('class="pmkb-header pmkb-header--final"')[1].split("</dl>")[0]
-    for text in ("SEV2", "Final", "checkout-api", "5 min", "15 min", "22 min", "Sarah Chen",
-                 "Incident commander", "Authors"):
+    for text in (
+        "SEV2",
+        "Final",
+        "checkout-api",
+        "5 min",
+        "15 min",
+        "22 min",
+        "Sarah Chen",
+        "Incident commander",
+        "Authors",
+    ):
         assert text in header
     # the clock: four times of day, and the gap from each step to the next
     for text in ("14:00 UTC", "14:05 UTC", "14:15 UTC", "14:22 UTC", "+5 min", "+10 min", "+7 min"):
@@ -119,8 +132,7 @@ def test_similar_incidents_say_what_they_share(built: Path) -> None:
 
 def test_fields_that_hold_markdown_are_rendered_and_nothing_else_is(built: Path) -> None:
     rules = page(built, "rules")
-    assert "`" not in rules.split("<article")[1].split("</article>")[0].replace(
-        "<pre", "\0").split("\0")[0]
+    assert "`" not in rules.split("<article")[1].split("</article>")[0].replace("<pre", "\0").split("\0")[0]
     assert "<code>" in rules.split('id="pm101"')[1]
 
 
@@ -156,8 +168,9 @@ class _Executable(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in_script = tag == "script"
         self.found += [f"<{tag} {k}=...>" for k, _v in attrs if k.startswith("on")]
-        self.found += [f"<{tag} {k}=javascript:>" for k, v in attrs
-                       if v and v.strip().lower().startswith("javascript:")]
+        self.found += [
+            f"<{tag} {k}=javascript:>" for k, v in attrs if v and v.strip().lower().startswith("javascript:")
+        ]
 
     def handle_data(self, data: str) -> None:
         if self._in_script and "alert(1)" in data:
@@ -176,8 +189,10 @@ def test_user_values_are_escaped_in_every_generated_page(tmp_path: Path) -> None
         .replace("| Sarah Chen | P1 |", f"| {SCRIPT} | P1 |")
         .replace("| payments-team | P2 |", f"| {IMG} | P2 |")
         .replace("The rollback runbook worked", f"{SCRIPT} The rollback runbook worked")
-        .replace("  - category: detection\n    description: No alert on pool usage before "
-                 "exhaustion.", f"  - category: detection\n    description: '{IMG}'")
+        .replace(
+            "  - category: detection\n    description: No alert on pool usage before exhaustion.",
+            f"  - category: detection\n    description: '{IMG}'",
+        )
     )
     root = tiny_site(tmp_path, {"hostile.md": hostile}, "search: false\nrules:\n  PM303: 'off'\n")
     result = mkdocs_build(root, "--strict")
@@ -199,4 +214,4 @@ def test_rule_reference_documents_every_rule_with_examples(built: Path) -> None:
     for code, rule in RULES.items():
         entry = html.split(f'<h3 id="{code.lower()}">')[1].split("</section>")[0]
         assert rule.name in entry and "Why it matters." in entry
-        assert 'pmkb-example--bad' in entry and 'pmkb-example--good' in entry
+        assert "pmkb-example--bad" in entry and "pmkb-example--good" in entry

@@ -30,9 +30,7 @@ def docs(kb_dir: Path) -> Path:
 def check(docs: Path, settings: Settings | None = None) -> CheckResult:
     """A check in a fresh cache object, as a new process would make, reading from disk."""
     cache = ResultCache(docs.parent / CACHE_DIR)
-    return KnowledgeBase(
-        docs, settings or Settings(), display_root=docs, cache=cache, slim=True
-    ).check()
+    return KnowledgeBase(docs, settings or Settings(), display_root=docs, cache=cache, slim=True).check()
 
 
 def cache_files(docs: Path) -> list[Path]:
@@ -67,9 +65,7 @@ def test_a_settings_change_invalidates_every_entry(docs: Path) -> None:
     assert len(cache_files(docs)) == 1, "the entries for the old settings are removed"
 
 
-def test_a_new_pmkb_version_invalidates_every_entry(
-    docs: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_new_pmkb_version_invalidates_every_entry(docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     check(docs)
     monkeypatch.setattr(cache_module, "__version__", "999.0")
     assert check(docs).parsed == 3
@@ -149,15 +145,11 @@ def test_the_repository_ignores_the_cache() -> None:
 def test_a_check_served_from_the_cache_finds_the_cross_file_problems(docs: Path) -> None:
     # Duplicate IDs and dangling `related` links are recomputed from the cached IDs,
     # also when the cached postmortems stay pickled (what `pmkb check` does).
-    (docs / "2026" / "d.md").write_text(
-        VALID.replace("related: []", "related: [PM-2026-015, PM-2026-999]")
-    )
+    (docs / "2026" / "d.md").write_text(VALID.replace("related: []", "related: [PM-2026-015, PM-2026-999]"))
     first = check(docs)
     assert {"PM601", "PM602"} <= {d.code for d in first.diagnostics}
     cache = ResultCache(docs.parent / CACHE_DIR)
-    light = KnowledgeBase(
-        docs, Settings(), display_root=docs, cache=cache, whole_postmortems=False
-    ).check()
+    light = KnowledgeBase(docs, Settings(), display_root=docs, cache=cache, whole_postmortems=False).check()
     assert light.parsed == 0
     assert light.diagnostics == first.diagnostics
 
@@ -203,9 +195,7 @@ def test_a_file_changed_within_the_same_second_is_read_again(docs: Path) -> None
     assert any("SEV7" in d.message for d in result.diagnostics)
 
 
-def test_an_edit_that_keeps_size_and_mtime_is_still_seen(
-    docs: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache_module, "RACY_NS", 0)
     check(docs)
     target = docs / "2026" / "a.md"

@@ -19,8 +19,12 @@ def test_workflow_checks_builds_tests_and_deploys() -> None:
     workflow = _load(REPO / ".github" / "workflows" / "postmortems.yml")
     assert {"pull_request", "push"} <= set(workflow[True])  # YAML reads `on:` as True
     check_steps = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
-    for command in ("pmkb check --format github", "mkdocs build --strict", "make test",
-                    "pmkb schema --check"):
+    for command in (
+        "pmkb check --format github",
+        "mkdocs build --strict",
+        "make test",
+        "pmkb schema --check",
+    ):
         assert command in check_steps, command
         assert command in README, f"README does not document {command!r}"
     deploy = workflow["jobs"]["deploy"]
@@ -36,12 +40,17 @@ def test_pre_commit_hooks_run_pmkb_commands_that_work(tmp_path: Path) -> None:
     for hook in hooks:
         words = shlex.split(hook["entry"])
         assert words[0] == "pmkb"
-        args = words[1:] + (["postmortems/2025/2025-01-14-checkout-connection-leak.md"]
-                            if hook.get("pass_filenames", True) else [])
+        args = words[1:] + (
+            ["postmortems/2025/2025-01-14-checkout-connection-leak.md"]
+            if hook.get("pass_filenames", True)
+            else []
+        )
         result = pmkb(REPO, *args)
         assert result.returncode == 0, (hook["id"], result.stdout, result.stderr)
     check_yaml = next(
-        h for r in _load(REPO / ".pre-commit-config.yaml")["repos"] for h in r["hooks"]
+        h
+        for r in _load(REPO / ".pre-commit-config.yaml")["repos"]
+        for h in r["hooks"]
         if h["id"] == "check-yaml"
     )
     assert "--unsafe" in check_yaml["args"]

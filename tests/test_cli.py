@@ -57,15 +57,11 @@ def test_json_format_is_machine_readable(repo: Path) -> None:
     (repo / BROKEN_PATH).write_text(BROKEN)
     result = pmkb(repo, "check", "--format", "json")
     data = json.loads(result.stdout)
-    assert [(d["path"], d["code"], d["level"]) for d in data] == [
-        (BROKEN_PATH, "PM309", "error")
-    ]
+    assert [(d["path"], d["code"], d["level"]) for d in data] == [(BROKEN_PATH, "PM309", "error")]
 
 
 def test_paths_limit_the_report_but_related_ids_resolve_against_all(repo: Path) -> None:
-    other = VALID.replace("PM-2026-014", "PM-2026-016").replace(
-        "related: []", "related: [PM-2026-014]"
-    )
+    other = VALID.replace("PM-2026-014", "PM-2026-016").replace("related: []", "related: [PM-2026-014]")
     (repo / "postmortems/2026/other.md").write_text(other)
     (repo / BROKEN_PATH).write_text(BROKEN)
     (repo / "postmortems/_template.md").write_text("---\nid: {{id}}\n---\n")
@@ -83,8 +79,8 @@ def test_warnings_exit_zero_unless_strict(repo: Path) -> None:
 
 def test_plugin_options_from_mkdocs_yml_apply(repo: Path) -> None:
     rows = "\n".join(
-        f"| Add a dedicated pool alert for shard {n} of payments | payments-team | P2 | "
-        "2026-07-15 | Open | |" for n in range(6)
+        f"| Add a dedicated pool alert for shard {n} of payments | payments-team | P2 | 2026-07-15 | Open | |"
+        for n in range(6)
     )
     last_row = "| payments-team | P2 | 2026-07-15 | Open | |"
     text = VALID.replace(last_row, last_row + "\n" + rows)
@@ -99,14 +95,11 @@ def test_plugin_options_from_mkdocs_yml_apply(repo: Path) -> None:
         (["check", "--format", "xml"], None, "Invalid value for '--format'"),
         (["check", "missing.md"], None, "does not exist"),
         (["check", "--config", "nope.yml"], None, "no nope.yml here"),
-        (["check"], "plugins:\n  - postmortems:\n      severities: 3\n",
-         "plugins.postmortems.severities"),
+        (["check"], "plugins:\n  - postmortems:\n      severities: 3\n", "plugins.postmortems.severities"),
         (["check"], "plugins: [postmortems\n", "invalid YAML"),
     ],
 )
-def test_usage_errors_exit_two(
-    repo: Path, args: list[str], config: str | None, message: str
-) -> None:
+def test_usage_errors_exit_two(repo: Path, args: list[str], config: str | None, message: str) -> None:
     if config is not None:
         (repo / "mkdocs.yml").write_text(config)
     result = pmkb(repo, *args)

@@ -82,7 +82,12 @@ def test_json_lists_the_corpus_newest_first_with_derived_fields(index: Knowledge
         "time_to_resolve_minutes": 26 * 60,
     }
     assert first["action_items"] == {
-        "total": 2, "open": 1, "in_progress": 0, "done": 1, "wont_do": 0, "unknown": 0,
+        "total": 2,
+        "open": 1,
+        "in_progress": 0,
+        "done": 1,
+        "wont_do": 0,
+        "unknown": 0,
     }
     assert later["action_items"]["wont_do"] == 1 and later["action_items"]["done"] == 0
     assert first["related"] == [] and first["related_both_ways"] == ["PM-2026-015"]
@@ -140,9 +145,13 @@ def test_csv_has_a_header_and_one_row_per_action_item(index: KnowledgeIndex) -> 
         "due": "2026-07-01",
         "status": "done",
         "ticket": "NW-1432",
-        "line": str(VALID.split("\n").index(
-            "| Release pool connections on the query-timeout path | Sarah Chen | P1 | 2026-07-01 "
-            "| Done | NW-1432 |") + 1),
+        "line": str(
+            VALID.split("\n").index(
+                "| Release pool connections on the query-timeout path | Sarah Chen | P1 | 2026-07-01 "
+                "| Done | NW-1432 |"
+            )
+            + 1
+        ),
     }
     assert [row["status"] for row in rows] == ["wont-do", "open", "done", "open"]
 
@@ -156,14 +165,13 @@ TRICKY = [
 ]
 
 
-def test_csv_round_trips_commas_quotes_newlines_and_emoji(
-    index: KnowledgeIndex, tmp_path: Path
-) -> None:
+def test_csv_round_trips_commas_quotes_newlines_and_emoji(index: KnowledgeIndex, tmp_path: Path) -> None:
     postmortem = index.postmortems[0]
     postmortem.meta.title = 'Checkout, "payments" and\nmore'
     postmortem.action_items = [
-        ActionItem(action=text, owner="Zoë, team", priority="P2", due=None, state=None,
-                   ticket='NW-"1"', line=40 + n)
+        ActionItem(
+            action=text, owner="Zoë, team", priority="P2", due=None, state=None, ticket='NW-"1"', line=40 + n
+        )
         for n, text in enumerate(TRICKY)
     ]
     text = action_items_csv(index, url_of)
@@ -208,7 +216,9 @@ def test_feed_parses_with_one_entry_per_postmortem(index: KnowledgeIndex) -> Non
     assert newest.findtext(f"{ATOM}summary").startswith("For 15 minutes")
     assert [a.findtext(f"{ATOM}name") for a in newest.findall(f"{ATOM}author")] == ["Sarah Chen"]
     assert [c.get("term") for c in newest.findall(f"{ATOM}category")] == [
-        "SEV2", "checkout-api", "payments-db",
+        "SEV2",
+        "checkout-api",
+        "payments-db",
     ]
 
 
@@ -227,9 +237,7 @@ def test_feed_escapes_titles_and_drops_characters_xml_cannot_carry(index: Knowle
 
 def test_feed_is_limited_to_the_newest(index: KnowledgeIndex) -> None:
     feed = atom_feed(index, url_of, "https://pm.example.com/", "Northwind", limit=1)
-    assert [e.findtext(f"{ATOM}id") for e in entries(feed)] == [
-        "tag:pm.example.com,2026-07-02:PM-2026-015"
-    ]
+    assert [e.findtext(f"{ATOM}id") for e in entries(feed)] == ["tag:pm.example.com,2026-07-02:PM-2026-015"]
 
 
 def test_feed_without_a_site_url_has_uuid_ids_and_relative_links(index: KnowledgeIndex) -> None:

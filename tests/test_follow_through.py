@@ -17,8 +17,18 @@ TODAY = dt.date(2026, 8, 1)
 ITEMS_HEADER = "| Action | Owner | Priority | Due | Status | Ticket |\n|---|---|---|---|---|---|\n"
 
 
-def postmortem(incident_id: str, *, severity: str, day: str, start: str, detect: str,
-               mitigate: str, resolve: str, items: list[str], related: str = "[]") -> str:
+def postmortem(
+    incident_id: str,
+    *,
+    severity: str,
+    day: str,
+    start: str,
+    detect: str,
+    mitigate: str,
+    resolve: str,
+    items: list[str],
+    related: str = "[]",
+) -> str:
     text = (
         VALID.replace("PM-2026-014", incident_id)
         .replace("severity: SEV2", f"severity: {severity}")
@@ -37,8 +47,13 @@ def postmortem(incident_id: str, *, severity: str, day: str, start: str, detect:
 
 CORPUS = {
     "a.md": postmortem(
-        "PM-2026-001", severity="SEV1", day="2026-01-10", start="10:00", detect="10:10",
-        mitigate="10:40", resolve="12:00",
+        "PM-2026-001",
+        severity="SEV1",
+        day="2026-01-10",
+        start="10:00",
+        detect="10:10",
+        mitigate="10:40",
+        resolve="12:00",
         items=[
             "Fail over the payments pool automatically | Ana Lima | P1 | 2026-02-01 | Done | T-1",
             "Page on pool saturation above 80 percent | Ana Lima | P1 | 2026-03-01 | Open | T-2",
@@ -47,17 +62,30 @@ CORPUS = {
         ],
     ),
     "b.md": postmortem(
-        "PM-2026-002", severity="SEV1", day="2026-04-05", start="08:00", detect="08:30",
-        mitigate="09:00", resolve="11:00", related="[PM-2026-001]",
+        "PM-2026-002",
+        severity="SEV1",
+        day="2026-04-05",
+        start="08:00",
+        detect="08:30",
+        mitigate="09:00",
+        resolve="11:00",
+        related="[PM-2026-001]",
         items=[
             "Add a canary for the payments connection path | Ben Okoro | P1 | 2026-05-01 | Done | T-3",
             "Alert on replica lag above thirty seconds | ops-team | P2 | 2026-06-01 | ✅ Completed | |",
         ],
     ),
     "c.md": postmortem(
-        "PM-2026-003", severity="SEV3", day="2026-07-20", start="12:00", detect="12:02",
-        mitigate="12:10", resolve="12:30",
-        items=["Rotate the search node disks before they fill | Ben Okoro | P2 | 2026-07-25 | ⏳ Pending | |"],
+        "PM-2026-003",
+        severity="SEV3",
+        day="2026-07-20",
+        start="12:00",
+        detect="12:02",
+        mitigate="12:10",
+        resolve="12:30",
+        items=[
+            "Rotate the search node disks before they fill | Ben Okoro | P2 | 2026-07-25 | ⏳ Pending | |"
+        ],
     ),
 }
 
@@ -74,8 +102,9 @@ def numbers(kb_dir: Path):
 
 def test_overdue_lists_open_items_past_due_most_overdue_first(numbers) -> None:
     tracking, _ = numbers
-    overdue = [(t.postmortem.meta.id, t.item.due.isoformat(), t.days_overdue(TODAY))
-               for t in tracking.overdue]
+    overdue = [
+        (t.postmortem.meta.id, t.item.due.isoformat(), t.days_overdue(TODAY)) for t in tracking.overdue
+    ]
     assert overdue == [("PM-2026-001", "2026-03-01", 153), ("PM-2026-003", "2026-07-25", 7)]
     assert [t.item.owner for t in tracking.open] == ["Ana Lima", "Ben Okoro", "ops-team"]
 
@@ -93,14 +122,16 @@ def test_completion_rates_leave_wont_do_out(numbers) -> None:
 def test_by_owner_groups_every_item(numbers) -> None:
     tracking, _ = numbers
     assert {o: len(i) for o, i in tracking.by_owner.items()} == {
-        "Ana Lima": 2, "Ben Okoro": 2, "ops-team": 3,
+        "Ana Lima": 2,
+        "Ben Okoro": 2,
+        "ops-team": 3,
     }
 
 
 def test_times_by_severity_median_and_mean(numbers) -> None:
     _, metrics = numbers
     sev1 = metrics.times["SEV1"]
-    assert (sev1["to_detect"].median, sev1["to_detect"].mean) == (20, 20)   # 10 and 30 min
+    assert (sev1["to_detect"].median, sev1["to_detect"].mean) == (20, 20)  # 10 and 30 min
     assert (sev1["to_mitigate"].median, sev1["to_mitigate"].count) == (50, 2)  # 40 and 60
     assert sev1["to_resolve"].median == 150  # 120 and 180 min
     assert metrics.times["SEV3"]["to_resolve"].median == 30

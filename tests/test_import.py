@@ -27,43 +27,86 @@ CF, AI, LL = "Contributing Factors", "Action Items", "Lessons Learned"
 
 MAPPINGS: dict[str, dict[str, str | None]] = {
     "google_sre.md": {
-        "Summary": "Summary", "Impact": "Impact", "Root Causes": CF, "Trigger": CF,
-        "Resolution": None, "Detection": None, "Action Items": AI, "Lessons Learned": LL,
-        "What went well": "What Went Well", "What went wrong": "What Went Wrong",
-        "Where we got lucky": "What Went Wrong", "Timeline": "Timeline",
+        "Summary": "Summary",
+        "Impact": "Impact",
+        "Root Causes": CF,
+        "Trigger": CF,
+        "Resolution": None,
+        "Detection": None,
+        "Action Items": AI,
+        "Lessons Learned": LL,
+        "What went well": "What Went Well",
+        "What went wrong": "What Went Wrong",
+        "Where we got lucky": "What Went Wrong",
+        "Timeline": "Timeline",
         "Supporting information": None,
     },
     "pagerduty.md": {
-        "Overview": "Summary", "What Happened": None, "Resolution": None, "Root Cause": CF,
-        "Impact": "Impact", "Responders": None, "Timeline": "Timeline", "How'd We Do?": None,
-        "What Went Well": "What Went Well", "What Didn't Go So Well": "What Went Wrong",
-        "Action Items": AI, "Messaging": None,
+        "Overview": "Summary",
+        "What Happened": None,
+        "Resolution": None,
+        "Root Cause": CF,
+        "Impact": "Impact",
+        "Responders": None,
+        "Timeline": "Timeline",
+        "How'd We Do?": None,
+        "What Went Well": "What Went Well",
+        "What Didn't Go So Well": "What Went Wrong",
+        "Action Items": AI,
+        "Messaging": None,
     },
     "atlassian.md": {
-        "Overview": "Summary", "Leadup": CF, "Fault": CF, "Impact": "Impact", "Detection": None,
-        "Response": None, "Recovery": None, "Timeline": "Timeline", "Five whys": None,
-        "Root cause": CF, "Corrective actions": AI,
+        "Overview": "Summary",
+        "Leadup": CF,
+        "Fault": CF,
+        "Impact": "Impact",
+        "Detection": None,
+        "Response": None,
+        "Recovery": None,
+        "Timeline": "Timeline",
+        "Five whys": None,
+        "Root cause": CF,
+        "Corrective actions": AI,
     },
     "2023-11-02-photo-upload-queue.md": {
-        "Summary": "Summary", "Timeline": "Timeline", CF: CF, "Remediation": AI, LL: LL,
+        "Summary": "Summary",
+        "Timeline": "Timeline",
+        CF: CF,
+        "Remediation": AI,
+        LL: LL,
     },
     "hugo_toml.md": {
-        "Summary": "Summary", CF: CF, "Follow-up Actions": AI, "Notes": None,
+        "Summary": "Summary",
+        CF: CF,
+        "Follow-up Actions": AI,
+        "Notes": None,
     },
     "crlf_checkout.md": {
-        "Incident Summary": "Summary", "Impact": "Impact", "Root Cause(s)": CF,
+        "Incident Summary": "Summary",
+        "Impact": "Impact",
+        "Root Cause(s)": CF,
         "Review actions": AI,
     },
     "cron-cleanup-deleted-uploads.md": {
-        "Summary": "Summary", "Timeline": "Timeline", "Trigger": CF, "Corrective actions": AI,
+        "Summary": "Summary",
+        "Timeline": "Timeline",
+        "Trigger": CF,
+        "Corrective actions": AI,
         "Appendix": None,
     },
     "cache-eviction-storm.md": {
-        "Summary": "Summary", "Trigger": CF, "Action items": AI, LL: LL,
+        "Summary": "Summary",
+        "Trigger": CF,
+        "Action items": AI,
+        LL: LL,
     },
     "api_timeouts_lb_health_checks.md": {
-        "Issue Summary": "Summary", "Timeline of events": "Timeline", "Root cause": CF,
-        "Follow-up improvements": AI, "Takeaways": LL, "Lessons learnt": LL,
+        "Issue Summary": "Summary",
+        "Timeline of events": "Timeline",
+        "Root cause": CF,
+        "Follow-up improvements": AI,
+        "Takeaways": LL,
+        "Lessons learnt": LL,
     },
 }
 """Each sample's headings → the canonical section (None: kept under its own name)."""
@@ -76,8 +119,12 @@ def sample_text(name: str) -> str:
 
 def do_convert(name: str, severity: str | None = None) -> ImportResult:
     return convert(
-        sample_text(name), name, Settings(), severity=severity,
-        next_id=lambda year: f"PM-{year}-001", today=TODAY,
+        sample_text(name),
+        name,
+        Settings(),
+        severity=severity,
+        next_id=lambda year: f"PM-{year}-001",
+        today=TODAY,
     )
 
 
@@ -116,9 +163,7 @@ def test_headings_map_to_our_sections(name: str) -> None:
 def test_output_is_a_draft_that_pmkb_reads(name: str, kb_dir: Path) -> None:
     result = do_convert(name)
     checked = check_files(kb_dir, {"2024/imported.md": result.text})
-    front_matter_problems = [
-        d for d in checked.diagnostics if d.code in {f"PM10{n}" for n in range(6)}
-    ]
+    front_matter_problems = [d for d in checked.diagnostics if d.code in {f"PM10{n}" for n in range(6)}]
     assert front_matter_problems == []
     postmortem = checked.postmortems[0]
     assert postmortem.is_draft and postmortem.meta.title == result.title
@@ -135,10 +180,8 @@ def test_output_is_a_draft_that_pmkb_reads(name: str, kb_dir: Path) -> None:
     ("name", "title", "date", "severity"),
     [
         ("google_sre.md", "Shakespeare Sonnet++ Postmortem (incident #465)", "2015-10-21", None),
-        ("pagerduty.md", "Payment webhooks delayed by queue consumer crash loop", "2024-02-11",
-         "SEV1"),
-        ("atlassian.md", "Repository pushes rejected after storage migration", "2024-05-02",
-         "SEV3"),
+        ("pagerduty.md", "Payment webhooks delayed by queue consumer crash loop", "2024-02-11", "SEV1"),
+        ("atlassian.md", "Repository pushes rejected after storage migration", "2024-05-02", "SEV3"),
         ("2023-11-02-photo-upload-queue.md", "Photo uploads stuck in queue", "2023-11-02", None),
         ("hugo_toml.md", "DNS resolution failures in eu-west", "2024-07-18", "SEV3"),
         ("crlf_checkout.md", "Checkout outage after config push", "2024-09-12", "SEV2"),
@@ -192,8 +235,13 @@ def action_rows(name: str) -> list[tuple[str, str, str, str | None, str | None]]
 
 def test_action_item_checklist_becomes_our_table() -> None:
     assert action_rows("cache-eviction-storm.md") == [
-        ("Add an alert on the eviction rate above 1,000 keys per second", "@sam", "TODO",
-         "2024-03-01", "open"),
+        (
+            "Add an alert on the eviction rate above 1,000 keys per second",
+            "@sam",
+            "TODO",
+            "2024-03-01",
+            "open",
+        ),
         ("Restore the previous memory limit", "@kai", "TODO", None, "done"),
         ("Document memory sizing for the cache cluster", "TODO", "P2", None, "open"),
     ]
@@ -201,10 +249,20 @@ def test_action_item_checklist_becomes_our_table() -> None:
 
 def test_action_item_table_columns_are_found_by_name() -> None:
     assert action_rows("pagerduty.md") == [
-        ("Send unknown event types to a dead-letter queue instead of crashing", "Luis Ortega",
-         "P1", "2024-03-01", "in-progress"),
-        ("Add a runbook step for skipping a poison message", "Dana Whitfield", "TODO", None,
-         "open"),  # a TODO status reads as open
+        (
+            "Send unknown event types to a dead-letter queue instead of crashing",
+            "Luis Ortega",
+            "P1",
+            "2024-03-01",
+            "in-progress",
+        ),
+        (
+            "Add a runbook step for skipping a poison message",
+            "Dana Whitfield",
+            "TODO",
+            None,
+            "open",
+        ),  # a TODO status reads as open
     ]
     google = action_rows("google_sre.md")
     assert [(row[0], row[1]) for row in google][:1] == [
@@ -231,17 +289,22 @@ def test_time_lines_become_a_timeline_table() -> None:
 
 def test_several_headings_for_one_section_are_gathered_under_it() -> None:
     text = do_convert("atlassian.md").text
-    positions = [text.index(f"#{heading}\n") for heading in (
-        "# Contributing Factors", "## Leadup", "## Fault", "## Root cause"
-    )]
+    positions = [
+        text.index(f"#{heading}\n")
+        for heading in ("# Contributing Factors", "## Leadup", "## Fault", "## Root cause")
+    ]
     assert positions == sorted(positions)
     assert text.count("## Contributing Factors") == 1
 
 
 def test_code_fences_and_quotes_hide_hash_lines_and_setext_headings_count() -> None:
     result = do_convert("cron-cleanup-deleted-uploads.md")
-    for line in ("# not a heading", "## not a heading either", "### Action Items",
-                 "> # a heading inside a quote is content"):
+    for line in (
+        "# not a heading",
+        "## not a heading either",
+        "### Action Items",
+        "> # a heading inside a quote is content",
+    ):
         assert f"\n{line}\n" in result.text
     assert "#### Script diff" not in result.text and "### Script diff" in result.text
     setext = do_convert("2023-11-02-photo-upload-queue.md").text
@@ -271,13 +334,10 @@ def test_the_todo_list_names_what_the_author_must_supply() -> None:
 # --- the command ------------------------------------------------------------------------
 
 
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A site with one postmortem, PM-2024-007, and the samples to import."""
-    (tmp_path / "mkdocs.yml").write_text(
-        "site_name: T\ndocs_dir: postmortems\nplugins:\n  - postmortems\n"
-    )
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: postmortems\nplugins:\n  - postmortems\n")
     docs = tmp_path / "postmortems" / "2024"
     docs.mkdir(parents=True)
     (docs / "existing.md").write_text(VALID.replace("PM-2026-014", "PM-2024-007"))
@@ -289,14 +349,18 @@ def repo(tmp_path: Path) -> Path:
 
 
 def test_import_writes_drafts_with_the_next_free_ids(repo: Path) -> None:
-    result = pmkb(repo, "import", "inbox/atlassian.md", "inbox/pagerduty.md",
-                  "inbox/crlf_checkout.md", "inbox/google_sre.md")
+    result = pmkb(
+        repo,
+        "import",
+        "inbox/atlassian.md",
+        "inbox/pagerduty.md",
+        "inbox/crlf_checkout.md",
+        "inbox/google_sre.md",
+    )
     assert result.returncode == 0, result.stderr
     written = {
-        "postmortems/2024/2024-05-02-repository-pushes-rejected-after-storage-migration.md":
-            "PM-2024-008",
-        "postmortems/2024/2024-02-11-payment-webhooks-delayed-by-queue-consumer-crash-loop.md":
-            "PM-2024-009",
+        "postmortems/2024/2024-05-02-repository-pushes-rejected-after-storage-migration.md": "PM-2024-008",
+        "postmortems/2024/2024-02-11-payment-webhooks-delayed-by-queue-consumer-crash-loop.md": "PM-2024-009",
         "postmortems/2024/2024-09-12-checkout-outage-after-config-push.md": "PM-2024-010",
         "postmortems/2015/2015-10-21-shakespeare-sonnet-postmortem-incident-465.md": "PM-2015-001",
     }
@@ -327,19 +391,23 @@ def test_import_never_overwrites_and_goes_on_with_the_other_files(repo: Path) ->
 
 
 def test_import_options_severity_and_out_dir(repo: Path) -> None:
-    result = pmkb(repo, "import", "--severity", "SEV4", "--out-dir", "drafts",
-                  "inbox/cache-eviction-storm.md")
+    result = pmkb(
+        repo, "import", "--severity", "SEV4", "--out-dir", "drafts", "inbox/cache-eviction-storm.md"
+    )
     assert result.returncode == 0, result.stderr
     written = (repo / "drafts/cache-eviction-storm.md").read_text()
-    assert "\nseverity: SEV4\n" in written and "\ndate: \"TODO\"\n" in written
+    assert "\nseverity: SEV4\n" in written and '\ndate: "TODO"\n' in written
 
 
 def test_import_usage_errors_exit_two(repo: Path) -> None:
     bad = pmkb(repo, "import", "--severity", "SEV9", "inbox/atlassian.md")
     assert bad.returncode == 2
     assert "SEV9" in bad.stderr and "SEV1, SEV2, SEV3, SEV4" in bad.stderr
-    assert not (repo / "postmortems/2024").joinpath(
-        "2024-05-02-repository-pushes-rejected-after-storage-migration.md").exists()
+    assert (
+        not (repo / "postmortems/2024")
+        .joinpath("2024-05-02-repository-pushes-rejected-after-storage-migration.md")
+        .exists()
+    )
     assert pmkb(repo, "import", "inbox/nope.md").returncode == 2
     assert pmkb(repo, "import").returncode == 2
     (repo / "mkdocs.yml").unlink()
@@ -358,5 +426,8 @@ def test_import_reports_a_file_it_cannot_read_and_goes_on(repo: Path) -> None:
     (repo / "inbox/latin1.md").write_bytes("## Résumé\n".encode("latin-1"))
     result = pmkb(repo, "import", "inbox/latin1.md", "inbox/hugo_toml.md")
     assert result.returncode == 1
-    assert "inbox/latin1.md:1:5: not imported: file is not valid UTF-8 (byte 0xe9); save it as UTF-8" in result.stderr
+    assert (
+        "inbox/latin1.md:1:5: not imported: file is not valid UTF-8 (byte 0xe9); save it as UTF-8"
+        in result.stderr
+    )
     assert "imported from inbox/hugo_toml.md" in result.stdout

@@ -10,8 +10,7 @@ import pytest
 from conftest import ROW1, VALID, check_files, codes, line_of, pmkb, replace
 
 FACTOR_PROSE = (
-    "The pool library did not release connections when a query timed out, and nothing alerted "
-    "on pool usage."
+    "The pool library did not release connections when a query timed out, and nothing alerted on pool usage."
 )
 LESSON = "Canaries must exercise error paths, not only the happy path."
 DESCRIPTION = "    description: No alert on pool usage before exhaustion.\n"
@@ -84,9 +83,7 @@ def test_operations_by_people_are_causes_only_in_contributing_factors(kb_dir: Pa
     in_lessons = replace(VALID, LESSON, sentence)
     assert check_files(kb_dir, {"pm.md": in_lessons}).diagnostics == []
     in_factors = replace(VALID, FACTOR_PROSE, sentence)
-    assert codes(check_files(kb_dir, {"pm.md": in_factors})) == [
-        ("PM502", line_of(in_factors, sentence))
-    ]
+    assert codes(check_files(kb_dir, {"pm.md": in_factors})) == [("PM502", line_of(in_factors, sentence))]
 
 
 def test_lazy_loaded_is_not_lazy(kb_dir: Path) -> None:
@@ -111,8 +108,7 @@ def test_owner_column_and_authors_are_not_read_as_blame(kb_dir: Path) -> None:
     ],
 )
 def test_pm309_vague_by_structure(kb_dir: Path, action: str) -> None:
-    text = replace(VALID, ROW1, ROW1.replace("Release pool connections on the query-timeout path",
-                                             action))
+    text = replace(VALID, ROW1, ROW1.replace("Release pool connections on the query-timeout path", action))
     result = check_files(kb_dir, {"pm.md": text})
     assert codes(result) == [("PM309", line_of(text, action))]
     message = result.diagnostics[0].message
@@ -122,8 +118,9 @@ def test_pm309_vague_by_structure(kb_dir: Path, action: str) -> None:
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="the real-postmortem corpus (../shared/corpus/real) "
-                    "is not beside the project")
+@pytest.mark.skipif(
+    not REAL.is_dir(), reason="the real-postmortem corpus (../shared/corpus/real) is not beside the project"
+)
 def test_real_postmortems_raise_no_false_blame(tmp_path: Path) -> None:
     """Postmortems by other organisations, imported: none of their language is blame."""
     (tmp_path / "mkdocs.yml").write_text(

@@ -47,8 +47,7 @@ def test_front_matter_suppression(kb_dir: Path) -> None:
 
 def test_action_item_suppression_in_the_row(kb_dir: Path) -> None:
     cell = "Improve monitoring <!-- pmkb-disable-line PM309: umbrella item, split in NW-88 -->"
-    text = replace(VALID, ROW1, ROW1.replace("Release pool connections on the query-timeout path",
-                                             cell))
+    text = replace(VALID, ROW1, ROW1.replace("Release pool connections on the query-timeout path", cell))
     assert check_files(kb_dir, {"pm.md": text}).diagnostics == []
 
 
@@ -76,7 +75,8 @@ def test_list_suppressions(tmp_path: Path) -> None:
     docs = tmp_path / "postmortems" / "2026"
     docs.mkdir(parents=True)
     text = replace(
-        VALID, LESSON,
+        VALID,
+        LESSON,
         f"<!-- pmkb-disable PM502: quoted from the incident channel -->\n{QUOTE}\n\n"
         f"<!-- pmkb-disable PM501 -->\n{LESSON}",
     )
@@ -93,6 +93,11 @@ def test_list_suppressions(tmp_path: Path) -> None:
     ]
     as_json = json.loads(pmkb(tmp_path, "check", "--list-suppressions", "--format", "json").stdout)
     assert as_json[0] | {"path": path} == {
-        "path": path, "line": first, "codes": ["PM502"], "reason": "quoted from the incident channel",
-        "lines": [first + 1, first + 1], "silenced": 1, "problem": None,
+        "path": path,
+        "line": first,
+        "codes": ["PM502"],
+        "reason": "quoted from the incident channel",
+        "lines": [first + 1, first + 1],
+        "silenced": 1,
+        "problem": None,
     }

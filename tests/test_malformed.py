@@ -28,8 +28,6 @@ TIMELINE_ROWS = (
 )
 
 
-
-
 def last_line_of(text: str, needle: str) -> int:
     return max(n for n, line in enumerate(text.split("\n"), 1) if needle in line)
 
@@ -38,9 +36,7 @@ Content = str | bytes | Callable[[], bytes]
 CASES: list = []
 
 
-def case(
-    case_id: str, content: Content, code: str, line: int, *, bug: str | None = None
-) -> None:
+def case(case_id: str, content: Content, code: str, line: int, *, bug: str | None = None) -> None:
     """Register a malformed file, the code it must produce, and the line it must point at."""
     marks = [pytest.mark.xfail(reason=f"BUG: {bug}", strict=True)] if bug else []
     CASES.append(pytest.param(content, code, line, id=case_id, marks=marks))
@@ -69,8 +65,12 @@ case("crlf-line-ends", _crlf.replace("\n", "\r\n").encode(), "PM108", line_of(_c
 _cr = replace(VALID, "| 14:15 | Rollback", "| 13:15 | Rollback")
 case("cr-only-line-ends", _cr.replace("\n", "\r").encode(), "PM403", line_of(_cr, "| 13:15 |"))
 _bom_crlf = replace(VALID, "status: final", "status: finished")
-case("bom-and-crlf", b"\xef\xbb\xbf" + _bom_crlf.replace("\n", "\r\n").encode(), "PM109",
-     line_of(_bom_crlf, "status:"))
+case(
+    "bom-and-crlf",
+    b"\xef\xbb\xbf" + _bom_crlf.replace("\n", "\r\n").encode(),
+    "PM109",
+    line_of(_bom_crlf, "status:"),
+)
 
 # --- front-matter block ----------------------------------------------------------------------
 
@@ -98,8 +98,11 @@ _bomb = fm(
 case("billion-laughs", _bomb, "PM115", line_of(_bomb, "*a"))
 _tabs = replace(VALID, "severity: SEV2", "\tseverity: SEV2")
 case("tab-indented-yaml", _tabs, "PM102", line_of(_tabs, "\tseverity"))
-_tag = replace(VALID, "title: Checkout errors after payments deploy",
-               "title: !!python/object/apply:os.system ['echo pwned']")
+_tag = replace(
+    VALID,
+    "title: Checkout errors after payments deploy",
+    "title: !!python/object/apply:os.system ['echo pwned']",
+)
 case("python-tag", _tag, "PM102", line_of(_tag, "title:"))
 _dup = replace(VALID, "tags: [database, deploy]", "tags: [database, deploy]\nseverity: SEV1")
 case("duplicate-keys", _dup, "PM114", last_line_of(_dup, "severity:"))
@@ -109,8 +112,11 @@ _deep = replace(VALID, "tags: [database, deploy]", "tags: " + "[" * 1000 + "]" *
 case("deeply-nested-yaml", _deep, "PM106", line_of(_deep, "tags:"))  # tags.0 is not text
 _ctrl = replace(VALID, "severity: SEV2", "severity: SEV\x072")
 case("control-character-in-yaml", _ctrl, "PM102", line_of(_ctrl, "severity:"))
-_ls = replace(replace(VALID, "title: Checkout errors after payments deploy",
-                      'title: "Checkout\u2028errors"'), "severity: SEV2", "severity: SEV9")
+_ls = replace(
+    replace(VALID, "title: Checkout errors after payments deploy", 'title: "Checkout\u2028errors"'),
+    "severity: SEV2",
+    "severity: SEV9",
+)
 case("unicode-line-separator-in-yaml", _ls, "PM108", line_of(_ls, "severity:"))
 
 # --- front-matter values ---------------------------------------------------------------------
@@ -147,12 +153,17 @@ case("timestamps-out-of-order", _order, "PM112", line_of(_order, "resolved_at:")
 
 # --- sections -------------------------------------------------------------------------------
 
-_summary = replace(VALID, "after a deploy.",
-                   "after a deploy. The pool leaked. Alerts were late. We rolled back. It recovered.")
+_summary = replace(
+    VALID,
+    "after a deploy.",
+    "after a deploy. The pool leaked. Alerts were late. We rolled back. It recovered.",
+)
 case("summary-five-sentences", _summary, "PM203", line_of(_summary, "## Summary"))
 _impact = replace(
-    VALID, "1,240 checkout attempts failed over 15 minutes; about 300 customers retried successfully.",
-    "Many checkouts failed and some customers were unhappy.")
+    VALID,
+    "1,240 checkout attempts failed over 15 minutes; about 300 customers retried successfully.",
+    "Many checkouts failed and some customers were unhappy.",
+)
 case("impact-without-numbers", _impact, "PM204", line_of(_impact, "## Impact"))
 _h3 = replace(VALID, "## Impact", "### Impact")
 case("required-section-at-level-3", _h3, "PM201", line_of(_h3, "### Impact"))
@@ -161,8 +172,11 @@ case("very-long-line", _long, "PM501", line_of(_long, "human error"))
 
 # --- timeline -------------------------------------------------------------------------------
 
-_tl_bullets = replace(VALID, "| Time (UTC) | Event | Source |\n|---|---|---|\n" + TIMELINE_ROWS,
-                      "- 14:00 deploy finishes\n- 14:05 alert fires\n")
+_tl_bullets = replace(
+    VALID,
+    "| Time (UTC) | Event | Source |\n|---|---|---|\n" + TIMELINE_ROWS,
+    "- 14:00 deploy finishes\n- 14:05 alert fires\n",
+)
 case("timeline-bullet-list", _tl_bullets, "PM401", line_of(_tl_bullets, "## Timeline"))
 _about = replace(VALID, "| 14:05 | Checkout", "| about 2pm | Checkout")
 case("timeline-about-2pm", _about, "PM402", line_of(_about, "about 2pm"))
@@ -171,13 +185,19 @@ case("timeline-out-of-order", _tl_order, "PM403", line_of(_tl_order, "| 13:15 |"
 
 # --- action items ---------------------------------------------------------------------------
 
-_ai_bullets = replace(VALID, ACTION_TABLE + ROW1 + "\n" + ROW2,
-                      "- Add an alert on pool usage (Sarah)\n- Fix the leak (Marcus)")
+_ai_bullets = replace(
+    VALID, ACTION_TABLE + ROW1 + "\n" + ROW2, "- Add an alert on pool usage (Sarah)\n- Fix the leak (Marcus)"
+)
 case("action-items-bullet-list", _ai_bullets, "PM302", line_of(_ai_bullets, "## Action Items"))
 _no_owner = replace(
-    replace(replace(VALID, "| Action | Owner | Priority |", "| Action | Priority |"),
-            "|---|---|---|---|---|---|", "|---|---|---|---|---|"),
-    "| Sarah Chen | P1 |", "| P1 |").replace("| payments-team | P2 |", "| P2 |")
+    replace(
+        replace(VALID, "| Action | Owner | Priority |", "| Action | Priority |"),
+        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|",
+    ),
+    "| Sarah Chen | P1 |",
+    "| P1 |",
+).replace("| payments-team | P2 |", "| P2 |")
 case("action-table-without-owner", _no_owner, "PM302", line_of(_no_owner, "| Action | Priority |"))
 
 
@@ -194,8 +214,9 @@ _row1_case("due-next-week", "| 2026-07-01 |", "| next week |", "PM305")
 _row1_case("due-before-incident", "| 2026-07-01 |", "| 2026-06-01 |", "PM306")
 _row1_case("status-almost", "| Done |", "| almost |", "PM307")
 _row1_case("p1-without-ticket", "| NW-1432 |", "| |", "PM308")
-_row1_case("improve-monitoring", "Release pool connections on the query-timeout path",
-           "Improve monitoring", "PM309")
+_row1_case(
+    "improve-monitoring", "Release pool connections on the query-timeout path", "Improve monitoring", "PM309"
+)
 
 
 # --- the table-driven test ------------------------------------------------------------------
@@ -211,8 +232,9 @@ def test_malformed_file_is_a_diagnostic(kb_dir: Path, content: Content, code: st
     for diagnostic in result.diagnostics:
         assert diagnostic.path == PATH
         assert diagnostic.line >= 1 and diagnostic.col >= 1
-        assert re.match(rf"^{re.escape(PATH)}:{diagnostic.line}:{diagnostic.col}: PM\d{{3}} ",
-                        str(diagnostic)), str(diagnostic)
+        assert re.match(
+            rf"^{re.escape(PATH)}:{diagnostic.line}:{diagnostic.col}: PM\d{{3}} ", str(diagnostic)
+        ), str(diagnostic)
         assert "\n" not in str(diagnostic)
     matching = next(d for d in result.diagnostics if d.code == code and d.line == line)
     assert re.match(rf"^{re.escape(PATH)}:{line}:\d+: {code} \S", str(matching))
@@ -261,7 +283,9 @@ def full_check(raw: bytes) -> None:
 
 
 FUZZ = settings(
-    max_examples=200, deadline=None, database=None,
+    max_examples=200,
+    deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

@@ -15,7 +15,9 @@ from pmkb.publish.sitemap import NS, index_sitemap
 def test_lists_are_split_into_pages_with_stable_addresses() -> None:
     pages = paginate("severity/sev2/index.md", list(range(450)), size=200)
     assert [pager.uris[pager.number - 1] for pager, _ in pages] == [
-        "severity/sev2/index.md", "severity/sev2/page/2/index.md", "severity/sev2/page/3/index.md",
+        "severity/sev2/index.md",
+        "severity/sev2/page/2/index.md",
+        "severity/sev2/page/3/index.md",
     ]
     assert [len(chunk) for _, chunk in pages] == [200, 200, 50]
     last, chunk = pages[-1]
@@ -37,8 +39,7 @@ def test_pager_links_the_ends_and_the_neighbours() -> None:
 
 def _sitemap(site: Path, count: int) -> None:
     urls = "".join(
-        f"<url><loc>https://kb.example/p/{n}/</loc><lastmod>2026-01-01</lastmod></url>"
-        for n in range(count)
+        f"<url><loc>https://kb.example/p/{n}/</loc><lastmod>2026-01-01</lastmod></url>" for n in range(count)
     )
     (site / "sitemap.xml").write_text(
         f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{NS}">{urls}</urlset>'
@@ -60,6 +61,6 @@ def test_sitemap_becomes_a_small_index_over_every_url(tmp_path: Path) -> None:
         for loc in ET.parse(tmp_path / "sitemaps" / f"sitemap-{n}.xml").getroot().iter(f"{{{NS}}}loc")
     ]
     assert listed == [f"https://kb.example/p/{n}/" for n in range(25_000)]
-    assert gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()) == (
-        tmp_path / "sitemap.xml"
-    ).read_bytes()
+    assert (
+        gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()) == (tmp_path / "sitemap.xml").read_bytes()
+    )

@@ -38,15 +38,11 @@ def docs(kb_dir: Path) -> Path:
 
 
 def check(docs: Path, workers: int) -> CheckResult:
-    knowledge_base = KnowledgeBase(
-        docs, Settings(), display_root=docs, workers=workers, parallel_min=1
-    )
+    knowledge_base = KnowledgeBase(docs, Settings(), display_root=docs, workers=workers, parallel_min=1)
     return knowledge_base.check()
 
 
-def test_parallel_and_serial_checks_report_identically(
-    docs: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_parallel_and_serial_checks_report_identically(docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "CHUNK", 7)  # several tasks per worker, out-of-order finishes
     serial = check(docs, workers=1)
     pooled = check(docs, workers=2)
@@ -66,8 +62,12 @@ def test_results_keep_the_order_of_the_jobs_before_any_sorting(
     # Half the jobs come read (as when the cache compared their content), half are read
     # by the worker that checks them.
     jobs = [
-        parallel.Job(p.relative_to(docs).as_posix(), p.relative_to(docs).as_posix(), str(p),
-                     p.read_bytes() if i % 2 else None)
+        parallel.Job(
+            p.relative_to(docs).as_posix(),
+            p.relative_to(docs).as_posix(),
+            str(p),
+            p.read_bytes() if i % 2 else None,
+        )
         for i, p in enumerate(paths)
     ]
     inputs = parallel.Inputs(Settings(), None, __import__("datetime").date(2026, 7, 1))

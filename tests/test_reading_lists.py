@@ -67,8 +67,6 @@ def codes_and_lines(findings: list[tuple[str, int, int]]) -> list[tuple[str, int
     return [(code, line) for code, line, _col in findings]
 
 
-
-
 # --- reading a valid list ------------------------------------------------------------------
 
 
@@ -175,8 +173,9 @@ def test_pm701_items_not_a_list() -> None:
 
 
 def test_pm701_duplicate_key_is_reported_and_the_list_still_read() -> None:
-    text = replace(LIST, "audience: New payments engineers\n",
-                   "audience: New payments engineers\naudience: Everyone\n")
+    text = replace(
+        LIST, "audience: New payments engineers\n", "audience: New payments engineers\naudience: Everyone\n"
+    )
     loaded, findings = read(text)
     assert codes_and_lines(findings) == [("PM701", line_of(text, "audience: Everyone"))]
     assert loaded.model is not None
@@ -292,8 +291,9 @@ def test_load_reading_lists_uses_display_paths_and_relative_paths(kb_dir: Path) 
 
 def _list(slug: str, ids: list[str]) -> LoadedReadingList:
     items = "".join(f"  - id: {i}\n    note: Why {i}.\n" for i in ids)
-    loaded, findings = read_list(slug, f"reading-lists/{slug}.md",
-                                 f"---\ntitle: {slug}\nitems:\n{items}---\n".encode())
+    loaded, findings = read_list(
+        slug, f"reading-lists/{slug}.md", f"---\ntitle: {slug}\nitems:\n{items}---\n".encode()
+    )
     assert [f.code for f in findings] == []
     return loaded
 

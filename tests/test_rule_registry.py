@@ -78,8 +78,11 @@ def _firing_sites(modules: dict[str, ast.Module]) -> tuple[set[tuple[str, str]],
                 sites.add((name, func.value.id))
             elif isinstance(func, ast.Name) and func.id == "Finding" and name != "check/rules/registry.py":
                 first = node.args[0] if node.args else None
-                if (isinstance(first, ast.Attribute) and first.attr == "code"
-                        and isinstance(first.value, ast.Name)):
+                if (
+                    isinstance(first, ast.Attribute)
+                    and first.attr == "code"
+                    and isinstance(first.value, ast.Name)
+                ):
                     sites.add((name, first.value.id))
                 else:
                     unresolved.append(f"{name}:{node.lineno}")
@@ -126,15 +129,17 @@ def test_rule_variables_are_used_only_in_their_module() -> None:
 @pytest.mark.parametrize(
     ("kind", "code"),
     [
-        ("unreadable", "PM100"), ("no-front-matter", "PM101"), ("yaml-syntax", "PM102"),
-        ("not-a-mapping", "PM103"), ("duplicate-key", "PM114"), ("alias", "PM115"),
+        ("unreadable", "PM100"),
+        ("no-front-matter", "PM101"),
+        ("yaml-syntax", "PM102"),
+        ("not-a-mapping", "PM103"),
+        ("duplicate-key", "PM114"),
+        ("alias", "PM115"),
     ],
 )
 def test_read_problem_findings_keep_place_and_message(kind: str, code: str) -> None:
     [finding] = read_problem_findings([ReadProblem(kind, "what went wrong", 3, 7)])
-    assert (finding.code, finding.line, finding.col, finding.message) == (
-        code, 3, 7, "what went wrong"
-    )
+    assert (finding.code, finding.line, finding.col, finding.message) == (code, 3, 7, "what went wrong")
 
 
 def test_read_problem_of_another_kind_is_a_programming_error() -> None:
@@ -191,22 +196,24 @@ def test_every_rule_has_a_short_imperative_fix(code: str) -> None:
 
 
 def test_text_output_appends_the_fix_only_when_the_message_has_none() -> None:
-    bare = Diagnostic("a.md", 9, 1, "PM306", "due date 2026-06-01 is not after the incident "
-                      "date 2026-06-20", "error")
+    bare = Diagnostic(
+        "a.md", 9, 1, "PM306", "due date 2026-06-01 is not after the incident date 2026-06-20", "error"
+    )
     assert not says_how_to_fix(bare.message)
     assert str(bare) == (
         "a.md:9:1: PM306 due date 2026-06-01 is not after the incident date 2026-06-20 "
         "→ Set a due date after the incident's date."
     )
-    specific = Diagnostic("a.md", 9, 1, "PM303", "action item has no owner; name one person or "
-                          "team", "warning")
+    specific = Diagnostic(
+        "a.md", 9, 1, "PM303", "action item has no owner; name one person or team", "warning"
+    )
     assert specific.hint is None
     assert str(specific) == "a.md:9:1: PM303 action item has no owner; name one person or team [warning]"
-    rewrite = Diagnostic("a.md", 3, 5, "PM501", "\"human error\" assigns blame → the deploy tool "
-                         "accepted it", "warning")
+    rewrite = Diagnostic(
+        "a.md", 3, 5, "PM501", '"human error" assigns blame → the deploy tool accepted it', "warning"
+    )
     assert rewrite.hint is None
-    assert bare.explained(None).endswith("Set a due date after the incident's date. "
-                                         "(see `pmkb rule PM306`)")
+    assert bare.explained(None).endswith("Set a due date after the incident's date. (see `pmkb rule PM306`)")
 
 
 def test_json_and_github_formats_carry_the_fix() -> None:
@@ -227,8 +234,10 @@ def test_check_output_shows_the_fix(tmp_path: Path) -> None:
     (root / "postmortems" / "a.md").write_text(text)
     result = run_pmkb(root, "check")
     assert result.returncode == 1
-    assert ("PM603 `related` lists this postmortem's own ID PM-2026-014 → Remove the "
-            "postmortem's own ID from `related`. (see `pmkb rule PM603`)") in result.stdout
+    assert (
+        "PM603 `related` lists this postmortem's own ID PM-2026-014 → Remove the "
+        "postmortem's own ID from `related`. (see `pmkb rule PM603`)"
+    ) in result.stdout
     [entry] = json.loads(run_pmkb(root, "check", "--format", "json").stdout)
     assert entry["fix"] == RULES["PM603"].fix
 
@@ -268,10 +277,14 @@ def test_settings_do_not_import_the_rules() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"rules": {"PM999": "off"}},
-         "mkdocs.yml: plugins.postmortems.rules: unknown rule code(s) PM999; codes look like PM309"),
-        ({"drafts": {"relaxed_rules": ["PM2", "PM999"]}},
-         "mkdocs.yml: plugins.postmortems.drafts.relaxed_rules: unknown rule code(s) PM999; "),
+        (
+            {"rules": {"PM999": "off"}},
+            "mkdocs.yml: plugins.postmortems.rules: unknown rule code(s) PM999; codes look like PM309",
+        ),
+        (
+            {"drafts": {"relaxed_rules": ["PM2", "PM999"]}},
+            "mkdocs.yml: plugins.postmortems.drafts.relaxed_rules: unknown rule code(s) PM999; ",
+        ),
         ({"rules": {"PM3O9": "off"}}, "unknown rule code(s) PM3O9 (did you mean PM309?)"),
     ],
 )
@@ -294,9 +307,11 @@ PLUGIN_OPTIONS = "rules:\n  PM501: error\ndrafts:\n  relaxed_rules: [PM2, PM999]
 
 def _repo(root: Path, plugin_options: str) -> Path:
     config = "site_name: T\ndocs_dir: postmortems\ntheme:\n  name: material\nplugins:\n"
-    config += "  - postmortems" + (
-        ":\n" + textwrap.indent(plugin_options, "      ") if plugin_options else ""
-    ) + "\n"
+    config += (
+        "  - postmortems"
+        + (":\n" + textwrap.indent(plugin_options, "      ") if plugin_options else "")
+        + "\n"
+    )
     (root / "mkdocs.yml").write_text(config)
     (root / "postmortems").mkdir()
     (root / "postmortems" / "index.md").write_text("# Home\n")
@@ -307,16 +322,22 @@ def test_pmkb_check_rejects_an_unknown_relaxed_rule(tmp_path: Path) -> None:
     root = _repo(tmp_path, PLUGIN_OPTIONS)
     result = run_pmkb(root, "check")
     assert result.returncode == 2
-    assert ("mkdocs.yml: plugins.postmortems.drafts.relaxed_rules: unknown rule code(s) PM999; "
-            in result.stdout + result.stderr)
+    assert (
+        "mkdocs.yml: plugins.postmortems.drafts.relaxed_rules: unknown rule code(s) PM999; "
+        in result.stdout + result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
 def test_mkdocs_build_rejects_an_unknown_relaxed_rule(tmp_path: Path) -> None:
     root = _repo(tmp_path, PLUGIN_OPTIONS)
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, timeout=120,
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=120,
     )
     assert result.returncode != 0
     assert "plugins.postmortems.drafts.relaxed_rules: unknown rule code(s) PM999; " in result.stderr

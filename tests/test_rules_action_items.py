@@ -14,8 +14,6 @@ ACTION1 = "Release pool connections on the query-timeout path"
 TABLE = HEADER + ROW1 + "\n" + ROW2 + "\n"
 
 
-
-
 def with_row1(old: str, new: str) -> tuple[str, int]:
     """VALID with a change in the first action row, and that row's line."""
     row = replace(ROW1, old, new)
@@ -114,8 +112,7 @@ def test_pm302_column_aliases(kb_dir: Path, old: str, new: str) -> None:
 
 
 def test_pm302_relaxed_for_drafts(kb_dir: Path) -> None:
-    text = replace(replace(VALID, TABLE, "- Add an alert on pool usage\n"), "status: final",
-                   "status: draft")
+    text = replace(replace(VALID, TABLE, "- Add an alert on pool usage\n"), "status: final", "status: draft")
     assert check_files(kb_dir, {"pm.md": text}).diagnostics == []
 
 
@@ -124,8 +121,14 @@ def test_pm302_relaxed_for_drafts(kb_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     "owner",
-    ["Sarah Chen and Marcus Okafor", "Sarah Chen, Marcus Okafor", "Sarah / Marcus",
-     "Sarah & Marcus", "Sarah or Marcus", "sre; payments-team"],
+    [
+        "Sarah Chen and Marcus Okafor",
+        "Sarah Chen, Marcus Okafor",
+        "Sarah / Marcus",
+        "Sarah & Marcus",
+        "Sarah or Marcus",
+        "sre; payments-team",
+    ],
 )
 def test_pm303_more_than_one_owner(kb_dir: Path, owner: str) -> None:
     text, line = with_row1("| Sarah Chen |", f"| {owner} |")
@@ -185,9 +188,7 @@ def test_pm306_due_date_not_after_incident(kb_dir: Path, due: str) -> None:
     text, line = with_row1("| 2026-07-01 |", f"| {due} |")
     result = check_files(kb_dir, {"pm.md": text})
     assert codes(result) == [("PM306", line)]
-    assert f"due date {due} is not after the incident date 2026-06-20" in (
-        result.diagnostics[0].message
-    )
+    assert f"due date {due} is not after the incident date 2026-06-20" in (result.diagnostics[0].message)
 
 
 def test_pm306_day_after_incident_is_fine(kb_dir: Path) -> None:
@@ -211,8 +212,13 @@ def test_pm307_unknown_status(kb_dir: Path, status: str) -> None:
 @pytest.mark.parametrize(
     ("status", "state"),
     [
-        ("✅ Completed", "done"), ("🔄 In Progress", "in-progress"), ("⏳ Pending", "open"),
-        ("DONE", "done"), ("Won’t do", "wont-do"), ("won't do", "wont-do"), ("To do", "open"),
+        ("✅ Completed", "done"),
+        ("🔄 In Progress", "in-progress"),
+        ("⏳ Pending", "open"),
+        ("DONE", "done"),
+        ("Won’t do", "wont-do"),
+        ("won't do", "wont-do"),
+        ("To do", "open"),
         ("Cancelled", "wont-do"),
     ],
 )
@@ -264,7 +270,7 @@ def test_pm309_vague_action(kb_dir: Path, action: str, phrase: str) -> None:
     text, line = with_row1(ACTION1, action)
     result = check_files(kb_dir, {"pm.md": text})
     assert codes(result) == [("PM309", line)]
-    assert f"is vague (\"{phrase}\"); say what exactly changes" in result.diagnostics[0].message
+    assert f'is vague ("{phrase}"); say what exactly changes' in result.diagnostics[0].message
 
 
 @pytest.mark.parametrize("action", ["Fix pool", "Add alert", "Rollback faster"])
@@ -309,8 +315,7 @@ def test_pm309_configured_phrases_and_minimum(kb_dir: Path) -> None:
 
 def extra_rows(count: int) -> str:
     return "".join(
-        f"| Add pool usage alert number {i} for payments-db | payments-team | P2 | 2026-07-15 "
-        "| Open | |\n"
+        f"| Add pool usage alert number {i} for payments-db | payments-team | P2 | 2026-07-15 | Open | |\n"
         for i in range(count)
     )
 
@@ -331,9 +336,7 @@ def test_pm310_exactly_the_maximum_is_fine(kb_dir: Path) -> None:
 def test_pm310_configured_maximum_and_level(kb_dir: Path) -> None:
     result = check_files(kb_dir, {"pm.md": VALID}, Settings(max_action_items=1))
     assert codes(result) == [("PM310", line_of(VALID, "## Action Items"))]
-    result = check_files(
-        kb_dir, {"pm.md": VALID}, Settings(max_action_items=1, rules={"PM310": "error"})
-    )
+    result = check_files(kb_dir, {"pm.md": VALID}, Settings(max_action_items=1, rules={"PM310": "error"}))
     assert [d.level for d in result.diagnostics] == ["error"]
 
 
@@ -380,8 +383,17 @@ def test_every_problem_of_every_row_is_reported(kb_dir: Path) -> None:
     result = check_files(kb_dir, {"pm.md": text})
     line1, line2 = line_of(text, bad1), line_of(text, bad2)
     assert sorted(codes(result)) == sorted(
-        [("PM309", line1), ("PM303", line1), ("PM304", line1), ("PM305", line1), ("PM307", line1),
-         ("PM309", line2), ("PM303", line2), ("PM306", line2), ("PM308", line2)]
+        [
+            ("PM309", line1),
+            ("PM303", line1),
+            ("PM304", line1),
+            ("PM305", line1),
+            ("PM307", line1),
+            ("PM309", line2),
+            ("PM303", line2),
+            ("PM306", line2),
+            ("PM308", line2),
+        ]
     )
 
 

@@ -21,20 +21,30 @@ CATALOG = """\
 """
 
 
-
-
-
-
 def test_registry_lists_every_documented_rule() -> None:
     """The per-rule tests in this suite cover exactly these codes."""
     expected = {
-        *(f"PM1{n:02d}" for n in range(17)), "PM120",
-        "PM201", "PM202", "PM203", "PM204",
+        *(f"PM1{n:02d}" for n in range(17)),
+        "PM120",
+        "PM201",
+        "PM202",
+        "PM203",
+        "PM204",
         *(f"PM3{n:02d}" for n in range(1, 12)),
-        "PM401", "PM402", "PM403",
-        "PM501", "PM502", "PM503", "PM801",
-        "PM601", "PM602", "PM603",
-        "PM701", "PM702", "PM703", "PM704",
+        "PM401",
+        "PM402",
+        "PM403",
+        "PM501",
+        "PM502",
+        "PM503",
+        "PM801",
+        "PM601",
+        "PM602",
+        "PM603",
+        "PM701",
+        "PM702",
+        "PM703",
+        "PM704",
     }
     assert set(RULES) == expected
     for rule in RULES.values():
@@ -75,8 +85,7 @@ def test_pm100_file_over_size_limit(kb_dir: Path) -> None:
     [
         ("# Checkout outage\n\n## Summary\n\nIt broke.\n", "does not start with"),
         ("\n" + VALID, "does not start with"),
-        (VALID.replace("tags: [database, deploy]\n---\n", "tags: [database, deploy]\n"),
-         "never closed"),
+        (VALID.replace("tags: [database, deploy]\n---\n", "tags: [database, deploy]\n"), "never closed"),
     ],
     ids=["no-front-matter", "blank-line-first", "never-closed"],
 )
@@ -95,8 +104,9 @@ def test_pm101_front_matter_may_be_closed_with_dots(kb_dir: Path) -> None:
 
 
 def test_pm102_yaml_syntax_error_on_its_line(kb_dir: Path) -> None:
-    text = replace(VALID, "title: Checkout errors after payments deploy",
-                   "title: Checkout errors: after payments deploy")
+    text = replace(
+        VALID, "title: Checkout errors after payments deploy", "title: Checkout errors: after payments deploy"
+    )
     result = check_files(kb_dir, {"pm.md": text})
     diagnostic = only(result, "PM102")
     assert diagnostic.line == line_of(text, "title:")
@@ -116,8 +126,7 @@ def test_pm102_impossible_date_is_reported_on_the_date_line(kb_dir: Path) -> Non
     text = replace(VALID, "date: 2026-06-20", "date: 2026-13-45")
     result = check_files(kb_dir, {"pm.md": text})
     assert any(
-        d.code in ("PM102", "PM106") and d.line == line_of(text, "date:")
-        for d in result.diagnostics
+        d.code in ("PM102", "PM106") and d.line == line_of(text, "date:") for d in result.diagnostics
     ), codes(result)
 
 
@@ -192,8 +201,7 @@ def test_required_key_with_empty_value_is_reported(kb_dir: Path, old: str, new: 
     result = check_files(kb_dir, {"pm.md": text})
     key = new.split(":")[0]
     assert any(
-        d.code in ("PM105", "PM106") and d.line == line_of(text, f"{key}:")
-        for d in result.diagnostics
+        d.code in ("PM105", "PM106") and d.line == line_of(text, f"{key}:") for d in result.diagnostics
     ), codes(result)
 
 
@@ -204,20 +212,31 @@ def test_required_key_with_empty_value_is_reported(kb_dir: Path, old: str, new: 
     ("old", "new", "key", "fragment"),
     [
         ("date: 2026-06-20", "date: next week", "date", "expected a date"),
-        ("services: [checkout-api, payments-db]", "services: checkout-api", "services",
-         "expected a list"),
+        ("services: [checkout-api, payments-db]", "services: checkout-api", "services", "expected a list"),
         ("services: [checkout-api, payments-db]", "services: []", "services", "must not be empty"),
         ("authors: [Sarah Chen]", "authors: Sarah Chen", "authors", "expected a list"),
-        ("started_at: 2026-06-20T14:00:00Z", "started_at: yesterday afternoon", "started_at",
-         "expected a timestamp"),
+        (
+            "started_at: 2026-06-20T14:00:00Z",
+            "started_at: yesterday afternoon",
+            "started_at",
+            "expected a timestamp",
+        ),
         ("severity: SEV2", "severity: [SEV1, SEV2]", "severity", "expected non-empty text"),
-        ('title: Checkout errors after payments deploy', 'title: ""', "title",
-         "expected non-empty text"),
+        ("title: Checkout errors after payments deploy", 'title: ""', "title", "expected non-empty text"),
         ("related: []", "related: PM-2025-101", "related", "expected a list"),
         ("tags: [database, deploy]", "tags: {a: 1}", "tags", "expected a list"),
     ],
-    ids=["date-words", "services-string", "services-empty", "authors-string",
-         "timestamp-words", "severity-list", "title-empty", "related-string", "tags-mapping"],
+    ids=[
+        "date-words",
+        "services-string",
+        "services-empty",
+        "authors-string",
+        "timestamp-words",
+        "severity-list",
+        "title-empty",
+        "related-string",
+        "tags-mapping",
+    ],
 )
 def test_pm106_wrong_type(kb_dir: Path, old: str, new: str, key: str, fragment: str) -> None:
     text = replace(VALID, old, new)
@@ -244,8 +263,11 @@ def test_pm106_factor_without_description_points_at_the_factor(kb_dir: Path) -> 
 
 
 def test_pm106_unknown_key_inside_a_factor(kb_dir: Path) -> None:
-    text = replace(VALID, "    description: No alert on pool usage before exhaustion.\n",
-                   "    description: No alert on pool usage before exhaustion.\n    owner: sre\n")
+    text = replace(
+        VALID,
+        "    description: No alert on pool usage before exhaustion.\n",
+        "    description: No alert on pool usage before exhaustion.\n    owner: sre\n",
+    )
     result = check_files(kb_dir, {"pm.md": text})
     assert codes(result) == [("PM106", line_of(text, "owner: sre"))]
 
@@ -282,8 +304,7 @@ def test_pm108_unknown_severity_with_suggestion(kb_dir: Path) -> None:
 
 
 def test_pm108_configured_scale(kb_dir: Path) -> None:
-    settings = Settings(severities=["critical", "major", "minor"],
-                        required_sections={})
+    settings = Settings(severities=["critical", "major", "minor"], required_sections={})
     result = check_files(kb_dir, {"pm.md": VALID}, settings)
     assert codes(result) == [("PM108", line_of(VALID, "severity:"))]
     assert "critical, major, minor" in result.diagnostics[0].message
@@ -386,12 +407,25 @@ SYNTAX_CATALOG = "- name: [checkout-api\n"
     ("catalog", "line", "fragment"),
     [
         ("checkout-api: payments team\n", 1, "valid list"),
-        (CATALOG.replace("tier: 1\n  description: The payments", "tier: high\n  description: The payments"),
-         line_of(CATALOG.replace("tier: 1\n  description: The payments", "tier: high\n  description: The payments"), "tier: high"),
-         "tier"),
-        (CATALOG.replace("  description: The payments Postgres cluster.", "  descr: x"),
-         line_of(CATALOG.replace("  description: The payments Postgres cluster.", "  descr: x"), "descr: x"),
-         "descr"),
+        (
+            CATALOG.replace(
+                "tier: 1\n  description: The payments", "tier: high\n  description: The payments"
+            ),
+            line_of(
+                CATALOG.replace(
+                    "tier: 1\n  description: The payments", "tier: high\n  description: The payments"
+                ),
+                "tier: high",
+            ),
+            "tier",
+        ),
+        (
+            CATALOG.replace("  description: The payments Postgres cluster.", "  descr: x"),
+            line_of(
+                CATALOG.replace("  description: The payments Postgres cluster.", "  descr: x"), "descr: x"
+            ),
+            "descr",
+        ),
         (DUPLICATE_CATALOG, last_line_of(DUPLICATE_CATALOG, "name: checkout-api"), "listed twice"),
         (SYNTAX_CATALOG, SYNTAX_CATALOG.count("\n") + 1, "invalid YAML"),  # at end of stream
     ],
@@ -433,15 +467,17 @@ def test_pm114_duplicate_key_names_the_first(kb_dir: Path) -> None:
 
 
 def test_pm114_duplicate_key_inside_a_factor(kb_dir: Path) -> None:
-    text = replace(VALID, "  - category: detection\n",
-                   "  - category: detection\n    category: response\n")
+    text = replace(VALID, "  - category: detection\n", "  - category: detection\n    category: response\n")
     result = check_files(kb_dir, {"pm.md": text})
     assert ("PM114", line_of(text, "category: response")) in codes(result)
 
 
 def test_pm115_anchor_and_alias(kb_dir: Path) -> None:
-    text = replace(VALID, "authors: [Sarah Chen]\nincident_commander: Sarah Chen",
-                   "authors: [&ic Sarah Chen]\nincident_commander: *ic")
+    text = replace(
+        VALID,
+        "authors: [Sarah Chen]\nincident_commander: Sarah Chen",
+        "authors: [&ic Sarah Chen]\nincident_commander: *ic",
+    )
     result = check_files(kb_dir, {"pm.md": text})
     diagnostic = only(result, "PM115")
     line = line_of(text, "*ic")
@@ -449,9 +485,7 @@ def test_pm115_anchor_and_alias(kb_dir: Path) -> None:
     assert "write the value out" in diagnostic.message
 
 
-@pytest.mark.parametrize(
-    "replacement", ["contributing_factors: []\n", ""], ids=["empty-list", "absent"]
-)
+@pytest.mark.parametrize("replacement", ["contributing_factors: []\n", ""], ids=["empty-list", "absent"])
 def test_pm116_no_contributing_factors(kb_dir: Path, replacement: str) -> None:
     text = replace(VALID, FACTORS, replacement)
     result = check_files(kb_dir, {"pm.md": text})

@@ -17,8 +17,6 @@ IMPACT = "1,240 checkout attempts failed over 15 minutes; about 300 customers re
 WENT_WELL = "The rollback runbook worked and took eight minutes."
 
 
-
-
 def body_first_line(text: str) -> int:
     """The line after the closing `---` of the front-matter."""
     lines = text.split("\n")
@@ -47,8 +45,15 @@ def as_draft(text: str) -> str:
 
 @pytest.mark.parametrize(
     "heading",
-    ["Summary", "Impact", "Timeline", "Contributing Factors", "What Went Well",
-     "What Went Wrong", "Lessons Learned"],
+    [
+        "Summary",
+        "Impact",
+        "Timeline",
+        "Contributing Factors",
+        "What Went Well",
+        "What Went Wrong",
+        "Lessons Learned",
+    ],
 )
 def test_pm201_missing_section_is_reported_at_body_start(kb_dir: Path, heading: str) -> None:
     text = drop_section(VALID, heading)

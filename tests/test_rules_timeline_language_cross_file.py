@@ -16,12 +16,9 @@ TIMELINE_ROWS = (
 )
 TIMELINE = "| Time (UTC) | Event | Source |\n|---|---|---|\n" + TIMELINE_ROWS
 FACTOR_PROSE = (
-    "The pool library did not release connections when a query timed out, and nothing alerted "
-    "on pool usage."
+    "The pool library did not release connections when a query timed out, and nothing alerted on pool usage."
 )
 LESSON = "Canaries must exercise error paths, not only the happy path."
-
-
 
 
 def only(result, code: str):
@@ -64,9 +61,7 @@ def test_pm401_relaxed_for_drafts(kb_dir: Path) -> None:
     text = replace(replace(VALID, TIMELINE, "- 14:00 deploy\n"), "status: final", "status: draft")
     assert check_files(kb_dir, {"pm.md": text}).diagnostics == []
     strict = Settings(drafts=DraftPolicy(relaxed_rules=[]))
-    assert codes(check_files(kb_dir, {"pm.md": text}, strict)) == [
-        ("PM401", line_of(text, "## Timeline"))
-    ]
+    assert codes(check_files(kb_dir, {"pm.md": text}, strict)) == [("PM401", line_of(text, "## Timeline"))]
 
 
 # === PM402 timeline-time-format ==============================================================
@@ -84,8 +79,14 @@ def test_pm402_time_does_not_parse(kb_dir: Path, time: str) -> None:
 
 @pytest.mark.parametrize(
     "time",
-    ["14:05:30", "14:05 UTC", "14:05 (UTC)", "2026-06-20 14:05", "2026-06-20T14:05:00Z",
-     "2026-06-20T16:05:00+02:00"],
+    [
+        "14:05:30",
+        "14:05 UTC",
+        "14:05 (UTC)",
+        "2026-06-20 14:05",
+        "2026-06-20T14:05:00Z",
+        "2026-06-20T16:05:00+02:00",
+    ],
 )
 def test_pm402_accepted_time_formats(kb_dir: Path, time: str) -> None:
     text = replace(VALID, "| 14:05 | Checkout", f"| {time} | Checkout")
@@ -94,8 +95,7 @@ def test_pm402_accepted_time_formats(kb_dir: Path, time: str) -> None:
 
 def test_pm402_time_column_found_by_header(kb_dir: Path) -> None:
     timeline = (
-        "| Event | When (time, UTC) |\n|---|---|\n"
-        "| Deploy finishes | 14:00 |\n| Alert fires | soon after |\n"
+        "| Event | When (time, UTC) |\n|---|---|\n| Deploy finishes | 14:00 |\n| Alert fires | soon after |\n"
     )
     text = replace(VALID, TIMELINE, timeline)
     result = check_files(kb_dir, {"pm.md": text})
@@ -158,8 +158,16 @@ def test_timeline_rules_levels(kb_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "phrase", ["human error", "Operator error", "careless", "should have known", "SLOPPY",
-               "failed to notice", "was to blame"],
+    "phrase",
+    [
+        "human error",
+        "Operator error",
+        "careless",
+        "should have known",
+        "SLOPPY",
+        "failed to notice",
+        "was to blame",
+    ],
 )
 def test_pm501_blame_phrase_is_a_warning_at_line_and_column(kb_dir: Path, phrase: str) -> None:
     sentence = f"In short it was {phrase} on the deploy."
@@ -169,13 +177,14 @@ def test_pm501_blame_phrase_is_a_warning_at_line_and_column(kb_dir: Path, phrase
     diagnostic = only(result, "PM501")
     assert (diagnostic.line, diagnostic.col) == (line, column_of(text, line, phrase))
     assert diagnostic.level == "warning"
-    assert f"\"{phrase}\" assigns blame; describe what in the system allowed it" in diagnostic.message
+    assert f'"{phrase}" assigns blame; describe what in the system allowed it' in diagnostic.message
     assert str(diagnostic).endswith(" [warning]")
 
 
 def test_pm501_in_front_matter_title(kb_dir: Path) -> None:
-    text = replace(VALID, "title: Checkout errors after payments deploy",
-                   "title: Careless deploy broke checkout")
+    text = replace(
+        VALID, "title: Checkout errors after payments deploy", "title: Careless deploy broke checkout"
+    )
     result = check_files(kb_dir, {"pm.md": text})
     assert codes(result) == [("PM501", line_of(text, "title:"))]
 
@@ -184,12 +193,14 @@ def test_pm501_one_finding_per_line_but_every_line(kb_dir: Path) -> None:
     text = replace(VALID, LESSON, "Human error and negligence.\n\nAlso careless.")
     result = check_files(kb_dir, {"pm.md": text})
     assert codes(result) == [
-        ("PM501", line_of(text, "Human error")), ("PM501", line_of(text, "Also careless"))
+        ("PM501", line_of(text, "Human error")),
+        ("PM501", line_of(text, "Also careless")),
     ]
 
 
 @pytest.mark.parametrize(
-    "words", ["carefully", "errors by humans were impossible", "lazyload", "dumbbell"],
+    "words",
+    ["carefully", "errors by humans were impossible", "lazyload", "dumbbell"],
 )
 def test_pm501_whole_phrases_only(kb_dir: Path, words: str) -> None:
     text = replace(VALID, LESSON, f"{LESSON} The {words} case is covered now.")
@@ -222,9 +233,7 @@ def test_pm501_fence_closes_only_with_its_own_marker(kb_dir: Path) -> None:
     # Inside the ~~~ fence, "```python" is literal text; the fence ends at the second ~~~.
     block = "~~~markdown\n```python\n~~~\n\nIt was human error."
     text = replace(VALID, LESSON, f"{LESSON}\n\n{block}\n")
-    assert codes(check_files(kb_dir, {"pm.md": text})) == [
-        ("PM501", line_of(text, "It was human error."))
-    ]
+    assert codes(check_files(kb_dir, {"pm.md": text})) == [("PM501", line_of(text, "It was human error."))]
 
 
 def test_pm501_levels_and_prefix_override(kb_dir: Path) -> None:
@@ -269,13 +278,19 @@ def test_pm502_person_named_as_a_cause(kb_dir: Path, prose: str, name: str) -> N
     diagnostic = only(result, "PM502")
     assert (diagnostic.line, diagnostic.col) == (line, column_of(text, line, name))
     assert diagnostic.level == "warning"
-    assert f"names a person (\"{name}\") as the cause; describe the condition in the system instead →" in diagnostic.message
-    assert diagnostic.message.startswith(f"\"{name}")  # the words are quoted
+    assert (
+        f'names a person ("{name}") as the cause; describe the condition in the system instead →'
+        in diagnostic.message
+    )
+    assert diagnostic.message.startswith(f'"{name}')  # the words are quoted
 
 
 def test_pm502_person_in_front_matter_factor(kb_dir: Path) -> None:
-    text = replace(VALID, "description: No alert on pool usage before exhaustion.",
-                   "description: Sarah did not add an alert on pool usage.")
+    text = replace(
+        VALID,
+        "description: No alert on pool usage before exhaustion.",
+        "description: Sarah did not add an alert on pool usage.",
+    )
     result = check_files(kb_dir, {"pm.md": text})
     line = line_of(text, "Sarah did not")
     assert [(d.code, d.line, d.col) for d in result.diagnostics] == [
@@ -322,7 +337,8 @@ def test_pm601_duplicate_id_reported_on_every_file_that_shares_it(kb_dir: Path) 
     result = check_files(kb_dir, {"2026/a.md": VALID, "2026/b.md": other})
     line = line_of(VALID, "id:")
     assert [(d.path, d.code, d.line) for d in result.diagnostics] == [
-        ("2026/a.md", "PM601", line), ("2026/b.md", "PM601", line)
+        ("2026/a.md", "PM601", line),
+        ("2026/b.md", "PM601", line),
     ]
     assert f"is also used by 2026/b.md:{line}" in result.diagnostics[0].message
     assert f"is also used by 2026/a.md:{line}" in result.diagnostics[1].message
@@ -333,7 +349,9 @@ def test_pm601_duplicate_id_reported_on_every_file_that_shares_it(kb_dir: Path) 
 def test_pm601_every_copy_is_reported(kb_dir: Path) -> None:
     result = check_files(kb_dir, {"a.md": VALID, "b.md": VALID, "c.md": VALID})
     assert [(d.path, d.code) for d in result.diagnostics] == [
-        ("a.md", "PM601"), ("b.md", "PM601"), ("c.md", "PM601")
+        ("a.md", "PM601"),
+        ("b.md", "PM601"),
+        ("c.md", "PM601"),
     ]
     assert "is also used by b.md:2, c.md:2" in result.diagnostics[0].message
 
@@ -382,8 +400,9 @@ def test_pm602_did_you_mean(kb_dir: Path) -> None:
 
 def test_pm602_existing_related_ids_pass_both_ways(kb_dir: Path) -> None:
     first = replace(VALID, "related: []", "related: [PM-2025-101]")
-    second = replace(replace(VALID, "id: PM-2026-014", "id: PM-2025-101"), "related: []",
-                     "related: [PM-2026-014]")
+    second = replace(
+        replace(VALID, "id: PM-2026-014", "id: PM-2025-101"), "related: []", "related: [PM-2026-014]"
+    )
     assert check_files(kb_dir, {"a.md": first, "b.md": second}).diagnostics == []
 
 

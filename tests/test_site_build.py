@@ -18,15 +18,22 @@ def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", *args],
-        cwd=root, capture_output=True, text=True, env=env, timeout=PLUGIN_TIMEOUT,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=PLUGIN_TIMEOUT,
     )
 
 
 def tiny_site(root: Path, files: dict[str, str], plugin_options: str = "") -> Path:
     root.mkdir(parents=True, exist_ok=True)
     config = "site_name: Tiny\ndocs_dir: postmortems\ntheme:\n  name: material\nplugins:\n"
-    config += "  - postmortems" + (":\n" + textwrap.indent(plugin_options, "      ")
-                                   if plugin_options else "") + "\n"
+    config += (
+        "  - postmortems"
+        + (":\n" + textwrap.indent(plugin_options, "      ") if plugin_options else "")
+        + "\n"
+    )
     (root / "mkdocs.yml").write_text(config)
     for name, text in {"index.md": "# Home\n", **files}.items():
         path = root / "postmortems" / name
@@ -44,11 +51,10 @@ def test_clean_site_builds_strict_with_postmortem_under_postmortems_url(tmp_path
 
 
 def test_errors_fail_the_build_and_every_one_is_listed(tmp_path: Path) -> None:
-    broken = VALID.replace("severity: SEV2", "severity: SEV9").replace(
-        "| Sarah Chen | P1 |", "|  | P1 |"
+    broken = VALID.replace("severity: SEV2", "severity: SEV9").replace("| Sarah Chen | P1 |", "|  | P1 |")
+    root = tiny_site(
+        tmp_path, {"2026/broken.md": broken, "2026/ok.md": VALID.replace("PM-2026-014", "PM-2026-015")}
     )
-    root = tiny_site(tmp_path, {"2026/broken.md": broken, "2026/ok.md": VALID.replace(
-        "PM-2026-014", "PM-2026-015")})
     result = mkdocs_build(root)
     assert result.returncode != 0
     path = "postmortems/2026/broken.md"
@@ -110,9 +116,7 @@ def test_drafts_get_a_banner_or_can_be_left_unpublished(tmp_path: Path) -> None:
 
 def test_template_and_service_catalog_are_not_published(tmp_path: Path) -> None:
     root = tiny_site(tmp_path, {"a.md": VALID, "_template.md": "---\nid: {{id}}\n---\n"})
-    (root / "postmortems" / "services.yml").write_text(
-        "- name: checkout-api\n- name: payments-db\n"
-    )
+    (root / "postmortems" / "services.yml").write_text("- name: checkout-api\n- name: payments-db\n")
     result = mkdocs_build(root, "--strict")
     assert result.returncode == 0, result.stderr
     assert not (root / "site" / "_template").exists()
@@ -175,21 +179,20 @@ def _break(old: str, new: str) -> tuple[str, str]:
 
 BREAKAGES = {
     "unknown severity": ("severity: SEV2", "severity: SEV5", "PM108"),
-    "naive timestamp": ("started_at: 2025-04-08T16:07:00Z", "started_at: 2025-04-08T16:07:00",
-                        "PM111"),
+    "naive timestamp": ("started_at: 2025-04-08T16:07:00Z", "started_at: 2025-04-08T16:07:00", "PM111"),
     "missing timeline": ("## Timeline", "## Chronology", "PM201"),
     "no owner": ("| Sarah Chen | P1 | 2025-04-18 |", "|  | P1 | 2025-04-18 |", "PM303"),
     "due next week": ("| P1 | 2025-04-22 |", "| P1 | next week |", "PM305"),
     "vague action": (
         "| Add a database connectivity check to the checkout-api readiness probe |",
-        "| Improve monitoring |", "PM309"),
+        "| Improve monitoring |",
+        "PM309",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(BREAKAGES), ids=list(BREAKAGES))
-def test_breaking_a_demo_postmortem_fails_check_and_build_at_the_line(
-    site: Path, case: str
-) -> None:
+def test_breaking_a_demo_postmortem_fails_check_and_build_at_the_line(site: Path, case: str) -> None:
     old, new, code = BREAKAGES[case]
     broken, marker = _break(old, new)
     target = site / "postmortems" / "2025" / DEMO.name
@@ -200,10 +203,14 @@ def test_breaking_a_demo_postmortem_fails_check_and_build_at_the_line(
     where = f"postmortems/2025/{DEMO.name}:{expected}:"
     checked = pmkb(site, "check")
     assert checked.returncode == 1
-    assert any(line.startswith(where) and f" {code} " in line
-               for line in checked.stdout.splitlines()), checked.stdout
-    config = (site / "mkdocs.yml").read_text().replace("  - postmortems\n",
-                                                       "  - postmortems:\n      search: false\n")
+    assert any(line.startswith(where) and f" {code} " in line for line in checked.stdout.splitlines()), (
+        checked.stdout
+    )
+    config = (
+        (site / "mkdocs.yml")
+        .read_text()
+        .replace("  - postmortems\n", "  - postmortems:\n      search: false\n")
+    )
     (site / "mkdocs.yml").write_text(config)
     built = mkdocs_build(site)
     assert built.returncode != 0

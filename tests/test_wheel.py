@@ -20,16 +20,16 @@ pytestmark = pytest.mark.skipif(
 def run(command: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     env.update(NO_MKDOCS_2_WARNING="1", NO_COLOR="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env,
-                          timeout=timeout)
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bin/ folder of a fresh venv with pmkb installed from a freshly built wheel."""
     work = tmp_path_factory.mktemp("wheel")
-    built = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work),
-                 str(REPO)], cwd=work)
+    built = run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(REPO)], cwd=work
+    )
     assert built.returncode == 0, built.stderr
     (wheel,) = work.glob("pmkb-*.whl")
     venv.create(work / "venv", with_pip=True)
@@ -42,9 +42,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def knowledge_base(installed: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("team-kb")
-    (root / "mkdocs.yml").write_text(
-        "site_name: Team postmortems\ntheme: material\nplugins: [postmortems]\n"
-    )
+    (root / "mkdocs.yml").write_text("site_name: Team postmortems\ntheme: material\nplugins: [postmortems]\n")
     docs = root / "docs" / "2026"
     docs.mkdir(parents=True)
     (docs / "checkout.md").write_text(VALID.replace("related: []", "related: [PM-2026-015]"))
@@ -73,17 +71,39 @@ def test_the_postmortem_page_has_pmkb_header_footer_search_and_styles(
 
 
 def test_the_generated_pages_exist(knowledge_base: Path) -> None:
-    for page in ("incidents", "severity/sev2", "services", "factors", "action-items",
-                 "metrics", "rules", "tags", "years"):
+    for page in (
+        "incidents",
+        "severity/sev2",
+        "services",
+        "factors",
+        "action-items",
+        "metrics",
+        "rules",
+        "tags",
+        "years",
+    ):
         assert (knowledge_base / "site" / page / "index.html").is_file(), page
 
 
 def test_pmkb_new_creates_a_postmortem_from_the_packaged_template(
     installed: Path, knowledge_base: Path
 ) -> None:
-    result = run([str(installed / "pmkb"), "new", "Search results stale", "--severity", "SEV3",
-                  "--service", "search-api", "--date", "2026-07-04", "--author", "Ana Ito"],
-                 cwd=knowledge_base)
+    result = run(
+        [
+            str(installed / "pmkb"),
+            "new",
+            "Search results stale",
+            "--severity",
+            "SEV3",
+            "--service",
+            "search-api",
+            "--date",
+            "2026-07-04",
+            "--author",
+            "Ana Ito",
+        ],
+        cwd=knowledge_base,
+    )
     assert result.returncode == 0, result.stderr
     created = knowledge_base / result.stdout.strip()
     assert created.parent == knowledge_base / "docs" / "2026"

@@ -12,22 +12,48 @@ from pmkb.read import yaml_reader
 from pmkb.read.yaml_reader import _construct, _Locator, _Unusual, read_yaml
 
 FRAGMENTS = [
-    "id: PM-1", "title: Ünïcode — “x” 🔥", "date: 2026-06-20", "when: 2026-06-20T14:00:00Z",
-    "n: 12", "hex: 0x1F", "sexagesimal: 1:30", "f: 1.5e3", "b: yes", "nothing: ~", "empty:",
-    "list: [a, b, c]", "list2:\n  - a\n  - b: 1\n    c: 2", "'quoted key': v", '"dq": "x\\ty"',
-    "folded: >-\n  line one\n  line two", "literal: |\n  a\n  b", "merge:\n  <<: {a: 1}\n  b: 2",
-    "set: !!set {a, b}", "omap: !!omap [a: 1]", "? complex\n: value", "dup: 1", "dup: 2",
-    "tabbed:\tvalue", "x: 'it''s'", "bin: !!binary aGVsbG8=", "str: !!str 123", "1: intkey",
-    "true: boolkey", "2026-01-01: datekey", "é: 1\né2: 2", "flow: {a: [1, {b: 2}]}",
+    "id: PM-1",
+    "title: Ünïcode — “x” 🔥",
+    "date: 2026-06-20",
+    "when: 2026-06-20T14:00:00Z",
+    "n: 12",
+    "hex: 0x1F",
+    "sexagesimal: 1:30",
+    "f: 1.5e3",
+    "b: yes",
+    "nothing: ~",
+    "empty:",
+    "list: [a, b, c]",
+    "list2:\n  - a\n  - b: 1\n    c: 2",
+    "'quoted key': v",
+    '"dq": "x\\ty"',
+    "folded: >-\n  line one\n  line two",
+    "literal: |\n  a\n  b",
+    "merge:\n  <<: {a: 1}\n  b: 2",
+    "set: !!set {a, b}",
+    "omap: !!omap [a: 1]",
+    "? complex\n: value",
+    "dup: 1",
+    "dup: 2",
+    "tabbed:\tvalue",
+    "x: 'it''s'",
+    "bin: !!binary aGVsbG8=",
+    "str: !!str 123",
+    "1: intkey",
+    "true: boolkey",
+    "2026-01-01: datekey",
+    "é: 1\né2: 2",
+    "flow: {a: [1, {b: 2}]}",
     "contributing_factors:\n  - category: technical\n    description: Bob forgot.",
-    "deep: " + "[" * 80 + "]" * 80, "k: a\u2028b", "k: a\x85b",
+    "deep: " + "[" * 80 + "]" * 80,
+    "k: a\u2028b",
+    "k: a\x85b",
 ]
 
 
 def _documents(count: int) -> list[str]:
     chooser = random.Random(10)
-    return ["\n".join(chooser.choice(FRAGMENTS) for _ in range(chooser.randint(1, 7)))
-            for _ in range(count)]
+    return ["\n".join(chooser.choice(FRAGMENTS) for _ in range(chooser.randint(1, 7))) for _ in range(count)]
 
 
 def _reference(text: str) -> object:

@@ -24,8 +24,13 @@ SCHEMA_PATH = "_schema/postmortem.schema.json"
 """Inside the docs directory; names starting with `_` are never published or checked."""
 
 CONFIG_OPTION = click.option(
-    "--config", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"), show_default=True, help="The MkDocs config to read settings from.",
+    "--config",
+    "-f",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The MkDocs config to read settings from.",
 )
 
 
@@ -49,18 +54,34 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
     help="text for people, github for workflow annotations, json for tools.",
 )
 @CONFIG_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (like mkdocs build --strict).")
-@click.option("--hook", is_flag=True,
-              help="PATHS are changed files (pre-commit): check those inside the knowledge "
-                   "base's docs_dir, name the Markdown files outside it.")
-@click.option("--list-suppressions", is_flag=True,
-              help="List every pmkb-disable comment, its reason and what it silences, instead.")
-def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict: bool,
-          hook: bool, list_suppressions: bool) -> None:
+@click.option(
+    "--hook",
+    is_flag=True,
+    help="PATHS are changed files (pre-commit): check those inside the knowledge "
+    "base's docs_dir, name the Markdown files outside it.",
+)
+@click.option(
+    "--list-suppressions",
+    is_flag=True,
+    help="List every pmkb-disable comment, its reason and what it silences, instead.",
+)
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    config_file: Path,
+    strict: bool,
+    hook: bool,
+    list_suppressions: bool,
+) -> None:
     """Validate postmortems (default: all of the knowledge base). Exit 1 on errors."""
     site = _site(config_file)
     if hook:
@@ -69,8 +90,11 @@ def check(paths: tuple[Path, ...], output_format: str, config_file: Path, strict
             return
     folders_named_md = [p for p in paths if p.is_dir() and p.suffix.lower() == ".md"]
     for folder in folders_named_md:
-        click.echo(f"{folder}: a directory, not a Markdown file; name the files inside it "
-                   "or the directory without its .md", err=True)
+        click.echo(
+            f"{folder}: a directory, not a Markdown file; name the files inside it "
+            "or the directory without its .md",
+            err=True,
+        )
     if folders_named_md:
         sys.exit(2)
     if list_suppressions:  # the audit reads each file's text: whole postmortems, no cache
@@ -98,7 +122,8 @@ def _inside_knowledge_base(paths: tuple[Path, ...], site: SiteConfig) -> tuple[P
     if outside:
         click.echo(
             f"pmkb: not checked, outside the knowledge base ({site.docs_dir}/, the docs_dir of "
-            f"{site.config_file}): {', '.join(str(p) for p in outside)}", err=True,
+            f"{site.config_file}): {', '.join(str(p) for p in outside)}",
+            err=True,
         )
     if not inside:
         click.echo("pmkb: no changed file inside the knowledge base", err=True)
@@ -108,12 +133,22 @@ def _inside_knowledge_base(paths: tuple[Path, ...], site: SiteConfig) -> tuple[P
 @main.command()
 @click.argument("title")
 @click.option("--severity", "-s", required=True, help="A level of the configured scale, e.g. SEV2.")
-@click.option("--service", "services", multiple=True, required=True,
-              help="An affected service (repeat for several).")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day the incident started (YYYY-MM-DD); default today.")
-@click.option("--author", "authors", multiple=True,
-              help="Who writes it (repeat for several); default: git config user.name.")
+@click.option(
+    "--service", "services", multiple=True, required=True, help="An affected service (repeat for several)."
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the incident started (YYYY-MM-DD); default today.",
+)
+@click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="Who writes it (repeat for several); default: git config user.name.",
+)
 @CONFIG_OPTION
 def new(
     title: str,
@@ -136,8 +171,10 @@ def new(
     if catalog is not None and catalog.services:
         unknown = [s for s in services if s not in catalog.services]
         if unknown:
-            hints = [f"`{s}` (did you mean `{catalog.suggest(s)}`?)" if catalog.suggest(s)
-                     else f"`{s}`" for s in unknown]
+            hints = [
+                f"`{s}` (did you mean `{catalog.suggest(s)}`?)" if catalog.suggest(s) else f"`{s}`"
+                for s in unknown
+            ]
             raise click.BadParameter(
                 f"unknown service(s) {', '.join(hints)}; services in {catalog.path}: "
                 f"{', '.join(sorted(catalog.services))}",
@@ -145,7 +182,7 @@ def new(
             )
     authors = authors or tuple(filter(None, [_git_user_name()]))
     if not authors:
-        raise click.UsageError("no author: pass --author \"Your Name\" (or set git user.name)")
+        raise click.UsageError('no author: pass --author "Your Name" (or set git user.name)')
     template = _template_text(site)
     when = (day or dt.datetime.now()).date()
     existing = knowledge_base.ids()
@@ -153,8 +190,12 @@ def new(
         incident_id = next_free_id(existing, when.year, settings.id_pattern, settings.id_format)
         text = fill_template(
             template,
-            incident_id=incident_id, title=title, day=when, severity=severity,
-            services=list(services), authors=list(authors),
+            incident_id=incident_id,
+            title=title,
+            day=when,
+            severity=severity,
+            services=list(services),
+            authors=list(authors),
         )
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -164,19 +205,23 @@ def new(
         with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(text)
     except FileExistsError:
-        click.echo(f"{target} already exists; pmkb new never overwrites. Pick another title.",
-                   err=True)
+        click.echo(f"{target} already exists; pmkb new never overwrites. Pick another title.", err=True)
         sys.exit(1)
     click.echo(str(target))
-    click.echo(f"{incident_id} created as a draft. Fill it in, then run `pmkb check {target}`.",
-               err=True)
+    click.echo(f"{incident_id} created as a draft. Fill it in, then run `pmkb check {target}`.", err=True)
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=f"Where to write it; default <docs_dir>/{SCHEMA_PATH}.")
-@click.option("--check", "check_only", is_flag=True,
-              help="Do not write; exit 1 if the file is missing or stale.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Where to write it; default <docs_dir>/{SCHEMA_PATH}.",
+)
+@click.option(
+    "--check", "check_only", is_flag=True, help="Do not write; exit 1 if the file is missing or stale."
+)
 @CONFIG_OPTION
 def schema(output: Path | None, check_only: bool, config_file: Path) -> None:
     """Write the JSON Schema of the front-matter (for editors and tools)."""
@@ -186,8 +231,7 @@ def schema(output: Path | None, check_only: bool, config_file: Path) -> None:
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check_only:
         if current != text:
-            click.echo(f"{target} is {'stale' if current else 'missing'}; run `pmkb schema`",
-                       err=True)
+            click.echo(f"{target} is {'stale' if current else 'missing'}; run `pmkb schema`", err=True)
             sys.exit(1)
         click.echo(f"{target} is up to date")
         return
@@ -203,8 +247,14 @@ def _schema_text(site: SiteConfig) -> str:
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("exports"), show_default=True, help="The folder to write them into.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exports"),
+    show_default=True,
+    help="The folder to write them into.",
+)
 @CONFIG_OPTION
 def export(out_dir: Path, config_file: Path) -> None:
     """Write postmortems.json, action-items.csv, feed.xml and the schema, without building.
@@ -223,8 +273,9 @@ def export(out_dir: Path, config_file: Path) -> None:
         click.echo("Not exported: fix the errors first (the site build refuses them too).", err=True)
         sys.exit(1)
     model = build_site(checked, site.settings, build_date(), site_name=site.site_name)
-    written = write_exports(out_dir, model, site_url=site.site_url, site_name=site.site_name,
-                            directory_urls=site.directory_urls)
+    written = write_exports(
+        out_dir, model, site_url=site.site_url, site_name=site.site_name, directory_urls=site.directory_urls
+    )
     for path in written:
         click.echo(str(path))
 
@@ -258,6 +309,7 @@ def _template_text(site: SiteConfig) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise click.UsageError(f"cannot read the template {own}: {exc}") from exc
 
+
 def _suppression_report(
     result: CheckResult, site: SiteConfig, report_on: list[Path] | None, output_format: str
 ) -> str:
@@ -266,42 +318,58 @@ def _suppression_report(
     from pmkb.check.engine import audit_suppressions
     from pmkb.clock import build_date
 
-    shown = None if report_on is None else {KnowledgeBase(site.docs_dir, site.settings).display(p)
-                                            for p in report_on}
+    shown = (
+        None
+        if report_on is None
+        else {KnowledgeBase(site.docs_dir, site.settings).display(p) for p in report_on}
+    )
     catalog = result.catalog if result.catalog and result.catalog.services else None
     found = [
         (postmortem.path, suppression, silenced)
         for postmortem in result.postmortems
         if shown is None or postmortem.path in shown
-        for suppression, silenced in audit_suppressions(
-            postmortem, site.settings, catalog, build_date()
-        )
+        for suppression, silenced in audit_suppressions(postmortem, site.settings, catalog, build_date())
     ]
     if output_format == "json":
-        return json.dumps([
-            {"path": path, "line": s.line, "codes": list(s.codes), "reason": s.reason,
-             "lines": [s.first, s.last], "silenced": silenced, "problem": s.problem}
-            for path, s, silenced in found
-        ], indent=2)
+        return json.dumps(
+            [
+                {
+                    "path": path,
+                    "line": s.line,
+                    "codes": list(s.codes),
+                    "reason": s.reason,
+                    "lines": [s.first, s.last],
+                    "silenced": silenced,
+                    "problem": s.problem,
+                }
+                for path, s, silenced in found
+            ],
+            indent=2,
+        )
     lines = []
     for path, s, silenced in found:
         span = f"line {s.first}" if s.first == s.last else f"lines {s.first}-{s.last}"
         note = f" [{s.problem}]" if s.problem else ""
-        lines.append(f"{path}:{s.line}: {','.join(s.codes) or '(no code)'} on {span}, silences "
-                     f"{silenced}: {s.reason or '(no reason)'}{note}")
+        lines.append(
+            f"{path}:{s.line}: {','.join(s.codes) or '(no code)'} on {span}, silences "
+            f"{silenced}: {s.reason or '(no reason)'}{note}"
+        )
     files = len({path for path, _s, _n in found})
     flawed = sum(1 for _p, s, _n in found if s.problem)
     unused = sum(1 for _p, _s, silenced in found if not silenced)
-    lines.append(f"{len(found)} suppression{'s' if len(found) != 1 else ''} in {files} "
-                 f"file{'s' if files != 1 else ''}; {flawed} without a code or reason, "
-                 f"{unused} silencing nothing.")
+    lines.append(
+        f"{len(found)} suppression{'s' if len(found) != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''}; {flawed} without a code or reason, "
+        f"{unused} silencing nothing."
+    )
     return "\n".join(lines)
 
 
 def _git_user_name() -> str | None:
     try:
-        result = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
-                                timeout=5, check=False)
+        result = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() or None
@@ -309,20 +377,43 @@ def _git_user_name() -> str | None:
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--severity", default=None,
-              help="Severity of every file imported (default: what the file states, e.g. "
-                   "`Severity: Major`, mapped to the scale; else TODO).")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The incident's day (YYYY-MM-DD), over what the files say.")
-@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write the files here (default: <docs_dir>/<yyyy>/, like pmkb new).")
-@click.option("--split", is_flag=True,
-              help="A file holding several incidents (one `#` heading each) makes one draft each.")
-@click.option("--copy-assets", is_flag=True,
-              help="Copy the relative images and links of each file beside the new one.")
+@click.option(
+    "--severity",
+    default=None,
+    help="Severity of every file imported (default: what the file states, e.g. "
+    "`Severity: Major`, mapped to the scale; else TODO).",
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The incident's day (YYYY-MM-DD), over what the files say.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write the files here (default: <docs_dir>/<yyyy>/, like pmkb new).",
+)
+@click.option(
+    "--split",
+    is_flag=True,
+    help="A file holding several incidents (one `#` heading each) makes one draft each.",
+)
+@click.option(
+    "--copy-assets", is_flag=True, help="Copy the relative images and links of each file beside the new one."
+)
 @CONFIG_OPTION
-def import_(files: tuple[Path, ...], severity: str | None, day: dt.datetime | None,
-            out_dir: Path | None, split: bool, copy_assets: bool, config_file: Path) -> None:
+def import_(
+    files: tuple[Path, ...],
+    severity: str | None,
+    day: dt.datetime | None,
+    out_dir: Path | None,
+    split: bool,
+    copy_assets: bool,
+    config_file: Path,
+) -> None:
     """Convert postmortems written in other templates into drafts. Never overwrites.
 
     Prints each file written, what was taken from where, and a checklist of what its
@@ -339,17 +430,19 @@ def import_(files: tuple[Path, ...], severity: str | None, day: dt.datetime | No
         )
     options = ImportOptions(severity, day.date() if day else None, out_dir, split, copy_assets)
     known = KnowledgeBase(site.docs_dir, site.settings).postmortem_files()
-    ok = import_files(list(files), site.docs_dir, known, site.settings, options,
-                      lambda line, err: click.echo(line, err=err))
+    ok = import_files(
+        list(files), site.docs_dir, known, site.settings, options, lambda line, err: click.echo(line, err=err)
+    )
     sys.exit(0 if ok else 1)
 
 
 @main.command()
-@click.argument("directory", required=False, default=".",
-                type=click.Path(file_okay=False, path_type=Path))
-@click.option("--docs-dir", default=None,
-              help="The folder of postmortems (default: the docs_dir of an existing "
-                   "mkdocs.yml, else `postmortems`).")
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--docs-dir",
+    default=None,
+    help="The folder of postmortems (default: the docs_dir of an existing mkdocs.yml, else `postmortems`).",
+)
 @click.option("--site-name", default=None, help="The site's title (default: from the folder name).")
 def init(directory: Path, docs_dir: str | None, site_name: str | None) -> None:
     """Make DIRECTORY (default: here) a postmortem knowledge base. Never overwrites a file.
@@ -398,6 +491,6 @@ def init(directory: Path, docs_dir: str | None, site_name: str | None) -> None:
             click.echo(f"\nAdd to {config_file}:\n\n" + "\n".join(f"    {line}" for line in lines))
     click.echo(
         "\nNext: pip install -r requirements.txt && pre-commit install\n"
-        "      pmkb new \"What broke\" --severity SEV2 --service web-frontend\n"
+        '      pmkb new "What broke" --severity SEV2 --service web-frontend\n'
         "      mkdocs serve"
     )

@@ -29,33 +29,71 @@ FULL_REPORT = [
 ]
 SECTION_ALIASES: dict[str, list[str]] = {
     "Summary": [
-        "Executive Summary", "Incident Summary", "Overview", "TL;DR", "Issue Summary",
-        "Incident Overview", "Synopsis",
+        "Executive Summary",
+        "Incident Summary",
+        "Overview",
+        "TL;DR",
+        "Issue Summary",
+        "Incident Overview",
+        "Synopsis",
     ],
     "Impact": [
-        "Customer Impact", "User Impact", "Business Impact", "Incident Impact", "Impact on Users",
-        "Impact on Customers", "What Was the Impact", "What Was the Impact Identified",
+        "Customer Impact",
+        "User Impact",
+        "Business Impact",
+        "Incident Impact",
+        "Impact on Users",
+        "Impact on Customers",
+        "What Was the Impact",
+        "What Was the Impact Identified",
     ],
     "Timeline": [
-        "Timeline of Events", "Incident Timeline", "Sequence of Events",
+        "Timeline of Events",
+        "Incident Timeline",
+        "Sequence of Events",
         "Detailed Timeline",
     ],
     "Contributing Factors": [
-        "Root Cause", "Root Causes", "Causes", "Root Cause Analysis", "Cause", "Contributing Causes",
-        "Leadup", "Lead-up", "Fault", "Trigger", "Triggers",
+        "Root Cause",
+        "Root Causes",
+        "Causes",
+        "Root Cause Analysis",
+        "Cause",
+        "Contributing Causes",
+        "Leadup",
+        "Lead-up",
+        "Fault",
+        "Trigger",
+        "Triggers",
     ],
     "What Went Well": ["Went Well", "Things That Went Well", "What Went Right", "What Worked"],
     "What Went Wrong": [
-        "Went Wrong", "Things That Went Wrong", "Where We Got Lucky", "What Didn't Go So Well",
-        "What Didn't Go Well", "What Went Poorly", "What Could Have Gone Better",
+        "Went Wrong",
+        "Things That Went Wrong",
+        "Where We Got Lucky",
+        "What Didn't Go So Well",
+        "What Didn't Go Well",
+        "What Went Poorly",
+        "What Could Have Gone Better",
         "Things That Could Have Gone Better",
     ],
     "Action Items": [
-        "Follow-ups", "Follow-up Actions", "Remediation", "Corrective Actions",
-        "Follow-up Improvements", "Remediations", "Root Cause Remediations",
-        "Corrective and Preventative Measures", "Corrective and Preventive Measures",
-        "Corrective and Preventive Actions", "Preventive Measures", "Prevention", "Review Actions",
-        "Next Steps", "What We're Doing to Fix This", "What Could Be Done to Avoid This in Future",
+        "Follow-ups",
+        "Follow-up Actions",
+        "Remediation",
+        "Corrective Actions",
+        "Follow-up Improvements",
+        "Remediations",
+        "Root Cause Remediations",
+        "Corrective and Preventative Measures",
+        "Corrective and Preventive Measures",
+        "Corrective and Preventive Actions",
+        "Preventive Measures",
+        "Prevention",
+        "Review Actions",
+        "Next Steps",
+        "What We're Doing to Fix This",
+        "What Could Be Done to Avoid This in Future",
     ],
     "Lessons Learned": ["Lessons", "Takeaways", "Lessons Learnt", "Key Takeaways"],
 }
@@ -74,7 +112,15 @@ class DraftPolicy(BaseModel):
     """Publish drafts on the site (with a draft banner). False leaves them out of the build."""
     relaxed_rules: list[str] = Field(
         default_factory=lambda: [
-            "PM116", "PM201", "PM202", "PM203", "PM204", "PM301", "PM302", "PM401", "PM402",
+            "PM116",
+            "PM201",
+            "PM202",
+            "PM203",
+            "PM204",
+            "PM301",
+            "PM302",
+            "PM401",
+            "PM402",
         ]
     )
     """Rule codes (or prefixes such as `PM2`) that are not checked on drafts."""
@@ -91,8 +137,13 @@ class Settings(BaseModel):
     """Allowed values of `status`. `draft` gets the draft policy; `final` needs action items."""
     factor_categories: list[str] = Field(
         default_factory=lambda: [
-            "technical", "process", "detection", "response",
-            "communication", "dependency", "capacity",
+            "technical",
+            "process",
+            "detection",
+            "response",
+            "communication",
+            "dependency",
+            "capacity",
         ]
     )
     """The contributing-factor taxonomy."""
@@ -154,10 +205,22 @@ class Settings(BaseModel):
     """Action-item table headers per column (matched case-insensitively)."""
     vague_phrases: list[str] = Field(
         default_factory=lambda: [
-            "improve monitoring", "better monitoring", "more monitoring", "improve alerting",
-            "be more careful", "be careful", "add more tests", "more testing",
-            "improve testing", "improve documentation", "improve communication",
-            "investigate", "look into", "fix the issue", "fix it", "follow up",
+            "improve monitoring",
+            "better monitoring",
+            "more monitoring",
+            "improve alerting",
+            "be more careful",
+            "be careful",
+            "add more tests",
+            "more testing",
+            "improve testing",
+            "improve documentation",
+            "improve communication",
+            "investigate",
+            "look into",
+            "fix the issue",
+            "fix it",
+            "follow up",
         ]
     )
     """Action texts that are vague on their own (matched case-insensitively), checked before
@@ -168,10 +231,26 @@ class Settings(BaseModel):
     """More action items than this draws a warning (PM310): they will not all get done."""
     blame_phrases: list[str] = Field(
         default_factory=lambda: [
-            "human error", "operator error", "user error", "careless", "carelessness",
-            "negligence", "negligent", "should have known", "should have been more careful",
-            "failed to notice", "was to blame", "is to blame", "fault of", "incompetent",
-            "sloppy", "lazy", "stupid", "dumb mistake", "obvious mistake", "messed up",
+            "human error",
+            "operator error",
+            "user error",
+            "careless",
+            "carelessness",
+            "negligence",
+            "negligent",
+            "should have known",
+            "should have been more careful",
+            "failed to notice",
+            "was to blame",
+            "is to blame",
+            "fault of",
+            "incompetent",
+            "sloppy",
+            "lazy",
+            "stupid",
+            "dumb mistake",
+            "obvious mistake",
+            "messed up",
             "screwed up",
         ]
     )
@@ -217,9 +296,7 @@ class Settings(BaseModel):
     @field_validator("ticket_url")
     @classmethod
     def _ticket_template(cls, value: str | None) -> str | None:
-        if value is not None and (
-            not value.startswith(("https://", "http://")) or "{ticket}" not in value
-        ):
+        if value is not None and (not value.startswith(("https://", "http://")) or "{ticket}" not in value):
             raise ValueError("must be an http(s) URL containing {ticket}")
         return value
 

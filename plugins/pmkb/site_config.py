@@ -80,8 +80,7 @@ def load_site_config(config_file: Path) -> SiteConfig:
         settings,
         str(data.get("site_url") or ""),
         has_plugin=plugin_options(data.get("plugins"), default=None) is not None,
-        theme_name=str(theme.get("name")) if isinstance(theme, dict) else (
-            str(theme) if theme else None),
+        theme_name=str(theme.get("name")) if isinstance(theme, dict) else (str(theme) if theme else None),
         site_name=str(data.get("site_name") or ""),
         directory_urls=data.get("use_directory_urls") is not False,
     )
@@ -90,9 +89,13 @@ def load_site_config(config_file: Path) -> SiteConfig:
 def plugin_options(plugins: Any, default: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The options given to the postmortems plugin in a `plugins:` list or mapping
     (`default` when the plugin is not listed)."""
-    entries = plugins.items() if isinstance(plugins, dict) else (
-        (next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None))
-        for p in (plugins or [])
+    entries = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else (
+            (next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None))
+            for p in (plugins or [])
+        )
     )
     for name, options in entries:
         if name == PLUGIN_NAME:
@@ -112,8 +115,7 @@ def settings_from_options(options: dict[str, Any], where: str) -> Settings:
             problems.append(f"{where}: plugins.{PLUGIN_NAME}.{key}: {message}")
         raise ConfigError("\n".join(problems)) from exc
     problems = [
-        f"{where}: plugins.{PLUGIN_NAME}.{key}: {message}"
-        for key, message in unknown_rule_codes(settings)
+        f"{where}: plugins.{PLUGIN_NAME}.{key}: {message}" for key, message in unknown_rule_codes(settings)
     ]
     if problems:
         raise ConfigError("\n".join(problems))
@@ -132,11 +134,13 @@ def unknown_rule_codes(settings: Settings) -> list[tuple[str, str]]:
         unknown = [code for code in codes if not any(known.startswith(code) for known in RULES)]
         if unknown:
             listed = ", ".join(_with_suggestion(code) for code in unknown)
-            found.append((
-                key,
-                f"unknown rule code(s) {listed}; codes look like PM309 (or PM3 for the whole "
-                "family); `pmkb rule` lists them",
-            ))
+            found.append(
+                (
+                    key,
+                    f"unknown rule code(s) {listed}; codes look like PM309 (or PM3 for the whole "
+                    "family); `pmkb rule` lists them",
+                )
+            )
     return found
 
 

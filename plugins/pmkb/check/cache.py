@@ -102,7 +102,10 @@ class FileResult:
 
     @classmethod
     def _from_index(
-        cls, digest: str, stamp: Stamp | None, diagnostics: tuple[Diagnostic, ...],
+        cls,
+        digest: str,
+        stamp: Stamp | None,
+        diagnostics: tuple[Diagnostic, ...],
         links: tuple[Any, ...],
     ) -> FileResult:
         entry = cls.__new__(cls)
@@ -135,15 +138,15 @@ class FileResult:
         if self._postmortem is not None:
             return self._postmortem
         path, rel_path, incident_id, status, related, positions, first_line = self._links
-        front_matter = None if first_line is None else DocumentFrontMatter(
-            {}, dict(positions), first_line
-        )
+        front_matter = None if first_line is None else DocumentFrontMatter({}, dict(positions), first_line)
         # A copy of an empty model, updated: a hundred times cheaper than model_construct.
         meta = _empty_meta(FrontMatter).model_copy(
             update={"id": incident_id, "status": status, "related": list(related)}
         )
         return Postmortem(
-            document=Document(path=path, front_matter=front_matter), meta=meta, raw={},
+            document=Document(path=path, front_matter=front_matter),
+            meta=meta,
+            raw={},
             rel_path=rel_path,
         )
 
@@ -188,8 +191,12 @@ def _links_of(postmortem: Postmortem) -> tuple[Any, ...]:
         if path and path[0] in ("id", "related")
     )
     return (
-        postmortem.path, postmortem.rel_path, postmortem.meta.id, postmortem.meta.status,
-        tuple(postmortem.meta.related), positions,
+        postmortem.path,
+        postmortem.rel_path,
+        postmortem.meta.id,
+        postmortem.meta.status,
+        tuple(postmortem.meta.related),
+        positions,
         front_matter.first_line if front_matter else None,
     )
 
@@ -198,8 +205,7 @@ def _code_fingerprint() -> str:
     """pmkb's version and the source files that read and check (names, sizes, times): an
     edited rule in a development checkout invalidates the cache just like a release does."""
     package = Path(__file__).parents[1]
-    sources = [package / "settings.py", *(package / "read").rglob("*.py"),
-               *(package / "check").rglob("*.py")]
+    sources = [package / "settings.py", *(package / "read").rglob("*.py"), *(package / "check").rglob("*.py")]
     parts = [__version__]
     for path in sorted(sources):
         stat = path.stat()
@@ -357,8 +363,7 @@ class ResultCache:
                 blobs[name] = found
             else:  # its postmortem is lost: check the file again next time
                 del self._entries[name]
-        _write(self._shard_file(shard), _BLOBS_MAGIC,
-               pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL))
+        _write(self._shard_file(shard), _BLOBS_MAGIC, pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _write(path: Path, magic: bytes, payload: bytes) -> None:
@@ -393,9 +398,13 @@ def _decode_index(data: bytes) -> dict[str, FileResult]:
         if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 4):
             return {}
         digest, stamp, diagnostics, links = entry
-        if not (isinstance(digest, str) and isinstance(diagnostics, tuple)
-                and isinstance(links, tuple) and len(links) == 7
-                and (stamp is None or isinstance(stamp, tuple))):
+        if not (
+            isinstance(digest, str)
+            and isinstance(diagnostics, tuple)
+            and isinstance(links, tuple)
+            and len(links) == 7
+            and (stamp is None or isinstance(stamp, tuple))
+        ):
             return {}
         decoded[path] = FileResult._from_index(digest, stamp, diagnostics, links)
     return decoded
@@ -406,7 +415,11 @@ def _decode_blobs(data: bytes) -> dict[str, tuple[str, bytes]]:
     if not isinstance(blobs, dict):
         return {}
     return {
-        path: blob for path, blob in blobs.items()
-        if isinstance(path, str) and isinstance(blob, tuple) and len(blob) == 2
-        and isinstance(blob[0], str) and isinstance(blob[1], bytes)
+        path: blob
+        for path, blob in blobs.items()
+        if isinstance(path, str)
+        and isinstance(blob, tuple)
+        and len(blob) == 2
+        and isinstance(blob[0], str)
+        and isinstance(blob[1], bytes)
     }

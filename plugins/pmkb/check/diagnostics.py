@@ -69,8 +69,7 @@ def render(
     if output_format == "json":
         return json.dumps(
             [
-                asdict(d)
-                | {"rule": d.rule_name, "fix": d.fix, "docs": rule_pointer(d.code, rules_url)[4:]}
+                asdict(d) | {"rule": d.rule_name, "fix": d.fix, "docs": rule_pointer(d.code, rules_url)[4:]}
                 for d in ordered
             ],
             indent=2,
@@ -89,10 +88,7 @@ def summary(diagnostics: list[Diagnostic], files_checked: int) -> str:
     checked = f"{files_checked} file{'s' if files_checked != 1 else ''}"
     if not diagnostics:
         return f"All good: {checked} checked, no problems."
-    return (
-        f"Found {_count(errors, 'error')} and {_count(warnings, 'warning')} "
-        f"in {files} of {checked}."
-    )
+    return f"Found {_count(errors, 'error')} and {_count(warnings, 'warning')} in {files} of {checked}."
 
 
 def _count(number: int, noun: str) -> str:

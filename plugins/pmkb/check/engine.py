@@ -64,7 +64,9 @@ def audit_suppressions(
         return []
     context = CheckContext(postmortem, settings, catalog, today)
     findings = [
-        finding for check in FILE_CHECKS for finding in check(context)
+        finding
+        for check in FILE_CHECKS
+        for finding in check(context)
         if rule_level(finding.code, settings) != "off"
     ]
     return [(s, sum(1 for f in findings if s.covers(f))) for s in suppressions]
@@ -88,7 +90,5 @@ def to_diagnostics(
         level = rule_level(finding.code, settings)
         if level == "off" or (draft and _relaxed_for_drafts(finding.code, settings)):
             continue
-        diagnostics.append(
-            Diagnostic(path, finding.line, finding.col, finding.code, finding.message, level)
-        )
+        diagnostics.append(Diagnostic(path, finding.line, finding.col, finding.code, finding.message, level))
     return diagnostics

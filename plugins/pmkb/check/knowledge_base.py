@@ -190,9 +190,7 @@ class KnowledgeBase:
         for path in paths:
             if path.is_dir():
                 root = _absolute(path)
-                selected.update(
-                    f for f in self.postmortem_files() if _absolute(f).is_relative_to(root)
-                )
+                selected.update(f for f in self.postmortem_files() if _absolute(f).is_relative_to(root))
                 if not root.is_relative_to(self._docs_root):
                     selected.update(p for p in path.rglob("*.md") if p.is_file())
             elif self._inside_docs(path):
@@ -209,9 +207,7 @@ class KnowledgeBase:
     def _inside_docs(self, path: Path) -> bool:
         return _absolute(path).is_relative_to(self._docs_root)
 
-    def check(
-        self, report_on: list[Path] | None = None, today: dt.date | None = None
-    ) -> CheckResult:
+    def check(self, report_on: list[Path] | None = None, today: dt.date | None = None) -> CheckResult:
         """Read and check every postmortem; report on `report_on` (default: all).
 
         The whole knowledge base is always read, because `related` IDs and ID
@@ -225,9 +221,7 @@ class KnowledgeBase:
         if report_on is None:
             reported = set(files)
         else:
-            reported = {
-                str(_absolute(p)) for p in report_on if not self._is_reading_list_file(p)
-            }
+            reported = {str(_absolute(p)) for p in report_on if not self._is_reading_list_file(p)}
             files = sorted(set(files) | reported, key=_path_order)
         result = CheckResult(catalog=self._catalog())
         if result.catalog is not None and report_on is None:
@@ -251,9 +245,7 @@ class KnowledgeBase:
                 result.files_checked += 1
                 result.diagnostics += file_result.diagnostics
         shown = {self.display(path) for path in reported}
-        result.diagnostics += [
-            d for d in check_across(result.postmortems, self.settings) if d.path in shown
-        ]
+        result.diagnostics += [d for d in check_across(result.postmortems, self.settings) if d.path in shown]
         result.diagnostics += self._reading_list_diagnostics(result, report_on)
         result.diagnostics.sort()
         result.parsed = self.cache.parsed - parsed_before
@@ -278,9 +270,7 @@ class KnowledgeBase:
             result.files_checked += len(lists)
         return diagnostics
 
-    def _check_files(
-        self, paths: list[str], inputs: Inputs, *, complete: bool
-    ) -> dict[str, FileResult]:
+    def _check_files(self, paths: list[str], inputs: Inputs, *, complete: bool) -> dict[str, FileResult]:
         """Per-file results: from the cache where the file is unchanged, else checked (in a
         pool of processes when there are many). `complete`: `paths` are all the files, so
         cached results of other paths are of deleted files.
@@ -304,8 +294,10 @@ class KnowledgeBase:
                 continue
             entry = self.cache.lookup(display)
             stamp = stamp_of(stat, now)
-            if entry is not None and entry.stamp is not None and entry.stamp == (
-                stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
+            if (
+                entry is not None
+                and entry.stamp is not None
+                and entry.stamp == (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
             ):
                 results[path] = entry
                 continue

@@ -64,9 +64,7 @@ def check_file(job: Job, inputs: Inputs) -> FileResult:
     postmortem = read_postmortem(read_document(job.display, raw), inputs.settings)
     postmortem.rel_path = job.rel_path
     diagnostics = check_postmortem(postmortem, inputs.settings, inputs.catalog, inputs.today)
-    return FileResult(
-        content_digest(raw), postmortem, tuple(diagnostics), slim=inputs.slim, stamp=job.stamp
-    )
+    return FileResult(content_digest(raw), postmortem, tuple(diagnostics), slim=inputs.slim, stamp=job.stamp)
 
 
 def read_bytes(path: str) -> bytes:

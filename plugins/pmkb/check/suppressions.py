@@ -120,9 +120,7 @@ def _yaml_range(lines: list[str], index: int, alone: bool) -> tuple[int, int]:
     return start + 1, end + 1
 
 
-def unsuppressed(
-    findings: Iterable[Finding], suppressions: list[Suppression]
-) -> list[Finding]:
+def unsuppressed(findings: Iterable[Finding], suppressions: list[Suppression]) -> list[Finding]:
     """The findings no suppression covers."""
     if not suppressions:
         return list(findings)

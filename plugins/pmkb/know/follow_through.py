@@ -59,10 +59,7 @@ def on_time(items: list[TrackedItem], today: dt.date) -> Rate:
     Postmortems record a status, not a completion date, so "on time" is measured as
     "done by now, among those due by now".
     """
-    due = [
-        t for t in items
-        if t.item.due is not None and t.item.due < today and t.item.state != "wont-do"
-    ]
+    due = [t for t in items if t.item.due is not None and t.item.due < today and t.item.state != "wont-do"]
     return Rate(sum(1 for t in due if t.item.state == "done"), len(due))
 
 
@@ -103,9 +100,7 @@ def _due_order(tracked: TrackedItem) -> tuple[dt.date, str, int]:
 
 def follow_through(index: KnowledgeIndex, settings: Settings, today: dt.date) -> FollowThrough:
     items = [
-        TrackedItem(postmortem, item)
-        for postmortem in index.postmortems
-        for item in postmortem.action_items
+        TrackedItem(postmortem, item) for postmortem in index.postmortems for item in postmortem.action_items
     ]
     by_owner: dict[str, list[TrackedItem]] = defaultdict(list)
     by_priority: dict[str, list[TrackedItem]] = {p: [] for p in settings.priorities}

@@ -120,7 +120,6 @@ class KnowledgeIndex:
             key=lambda other: (scores[other.meta.id or ""], other.meta.date, other.meta.id),
         )
 
-
     def why_similar(self, postmortem: Postmortem, other: Postmortem) -> SharedFeatures:
         """What two incidents have in common, for the "similar because" line."""
         shared = _features(postmortem) & _features(other)

@@ -92,9 +92,7 @@ def _stats(minutes: list[float]) -> DurationStats:
         q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
     else:
         q1 = q3 = ordered[0]
-    return DurationStats(
-        len(ordered), statistics.median(ordered), statistics.fmean(ordered), q1, q3, ordered
-    )
+    return DurationStats(len(ordered), statistics.median(ordered), statistics.fmean(ordered), q1, q3, ordered)
 
 
 SERVICE_ROWS = 12
@@ -105,12 +103,10 @@ def _by_service_and_factor(index: KnowledgeIndex) -> dict[str, dict[str, int]]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for service, group in index.by_service.items():
         for postmortem in group.postmortems:
-            counts[service].update(
-                {f.category for f in postmortem.meta.contributing_factors}
-            )
-    busiest = sorted(
-        index.by_service, key=lambda s: (-len(index.by_service[s].postmortems), s.casefold())
-    )[:SERVICE_ROWS]
+            counts[service].update({f.category for f in postmortem.meta.contributing_factors})
+    busiest = sorted(index.by_service, key=lambda s: (-len(index.by_service[s].postmortems), s.casefold()))[
+        :SERVICE_ROWS
+    ]
     return {service: dict(counts[service]) for service in busiest}
 
 
@@ -127,9 +123,7 @@ def compute_metrics(index: KnowledgeIndex, tracking: FollowThrough) -> Metrics:
     for severity, group in index.by_severity.items():
         measured = [durations(p) for p in group.postmortems]
         times[severity] = {
-            kind: _stats(
-                [getattr(d, kind).total_seconds() / 60 for d in measured if getattr(d, kind)]
-            )
+            kind: _stats([getattr(d, kind).total_seconds() / 60 for d in measured if getattr(d, kind)])
             for kind in DURATION_KINDS
         }
     recurrent = [p for p in postmortems if _has_earlier_related(index, p)]

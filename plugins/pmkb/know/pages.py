@@ -63,7 +63,9 @@ class View:
 def _rules_view(levels: dict[str, str]) -> View:
     """The rule reference, generated from the rule registry."""
     return View(
-        urls.RULES, "Rule reference", "rules.html",
+        urls.RULES,
+        "Rule reference",
+        "rules.html",
         {
             "rules": sorted(RULES.values(), key=lambda rule: rule.code),
             "levels": levels,
@@ -93,13 +95,18 @@ def build_views(
     """Every generated page of the knowledge base."""
     views = [
         _rules_view(levels),
-        View(urls.READING_LISTS, "Reading lists", "reading_lists.html",
-             {"reading_lists": reading_lists}),
-        View(urls.CATALOG, "Incidents", "catalog.html",
-             {"index": index, "recent": index.postmortems[:CATALOG_RECENT]}),
+        View(urls.READING_LISTS, "Reading lists", "reading_lists.html", {"reading_lists": reading_lists}),
+        View(
+            urls.CATALOG,
+            "Incidents",
+            "catalog.html",
+            {"index": index, "recent": index.postmortems[:CATALOG_RECENT]},
+        ),
         *_action_item_views(index, tracking),
         View(
-            urls.METRICS, "Metrics", "metrics.html",
+            urls.METRICS,
+            "Metrics",
+            "metrics.html",
             {"index": index, "metrics": metrics, "today": tracking.today},
         ),
     ]
@@ -113,14 +120,16 @@ def build_views(
         views.append(_overview(kind, list(groups.values()), index))
         for group in groups.values():
             views += _group_views(kind, group, index)
-    views.append(
-        View(urls.overview("factor"), urls.KINDS["factor"][1], "factors.html", {"index": index})
-    )
+    views.append(View(urls.overview("factor"), urls.KINDS["factor"][1], "factors.html", {"index": index}))
     for category, entries in index.by_category.items():
         views += _paged(
-            urls.factor(category), f"Contributing factor: {category}",
-            "factor.html", entries, {"index": index, "category": category, "entries": entries},
-            section=urls.overview("factor"), crumb=category,
+            urls.factor(category),
+            f"Contributing factor: {category}",
+            "factor.html",
+            entries,
+            {"index": index, "category": category, "entries": entries},
+            section=urls.overview("factor"),
+            crumb=category,
         )
     return views
 
@@ -139,14 +148,16 @@ def _paged(
     views = []
     for pager, chunk in paginate(first_uri, items):
         later = pager.number > 1
-        views.append(View(
-            pager.uris[pager.number - 1],
-            f"{title} (page {pager.number} of {pager.count})" if later else title,
-            template,
-            {**context, "page_items": chunk, "pager": pager},
-            section=section,
-            crumb=f"{crumb or title}, page {pager.number}" if later else crumb,
-        ))
+        views.append(
+            View(
+                pager.uris[pager.number - 1],
+                f"{title} (page {pager.number} of {pager.count})" if later else title,
+                template,
+                {**context, "page_items": chunk, "pager": pager},
+                section=section,
+                crumb=f"{crumb or title}, page {pager.number}" if later else crumb,
+            )
+        )
     return views
 
 
@@ -157,22 +168,37 @@ def _action_item_views(index: KnowledgeIndex, tracking: FollowThrough) -> list[V
     owner_pages = _slugged(urls.ACTION_ITEMS_BY_OWNER, tracking.by_owner)
     priority_pages = _slugged(urls.ACTION_ITEMS_BY_PRIORITY, tracking.by_priority)
     base = {"index": index, "tracking": tracking}
-    views = [View(
-        urls.ACTION_ITEMS, "Action items", "action_items.html",
-        {**base, "overdue": overdue, "open": still_open, "preview": ACTION_ITEMS_PREVIEW,
-         "owner_pages": owner_pages, "priority_pages": priority_pages},
-    )]
+    views = [
+        View(
+            urls.ACTION_ITEMS,
+            "Action items",
+            "action_items.html",
+            {
+                **base,
+                "overdue": overdue,
+                "open": still_open,
+                "preview": ACTION_ITEMS_PREVIEW,
+                "owner_pages": owner_pages,
+                "priority_pages": priority_pages,
+            },
+        )
+    ]
     lists: list[tuple[str, str, Sequence[Any], str]] = [
         (urls.ACTION_ITEMS_OVERDUE, "Overdue action items", overdue, "Overdue"),
         (urls.ACTION_ITEMS_OPEN, "Open action items", still_open, "Open"),
-        *((uri, f"Action items: {owner}", tracking.by_owner[owner], owner)
-          for owner, uri in owner_pages.items()),
-        *((uri, f"Action items: {priority}", tracking.by_priority[priority], priority)
-          for priority, uri in priority_pages.items()),
+        *(
+            (uri, f"Action items: {owner}", tracking.by_owner[owner], owner)
+            for owner, uri in owner_pages.items()
+        ),
+        *(
+            (uri, f"Action items: {priority}", tracking.by_priority[priority], priority)
+            for priority, uri in priority_pages.items()
+        ),
     ]
     for uri, title, items, crumb in lists:
-        views += _paged(uri, title, "action_item_list.html", items, base,
-                        section=urls.ACTION_ITEMS, crumb=crumb)
+        views += _paged(
+            uri, title, "action_item_list.html", items, base, section=urls.ACTION_ITEMS, crumb=crumb
+        )
     return views
 
 
@@ -204,8 +230,13 @@ def _group_views(kind: str, group: Group, index: KnowledgeIndex) -> list[View]:
     if kind == "service" and index.catalog is not None:
         context["service"] = index.catalog.services.get(group.name)
     return _paged(
-        urls.group(kind, group.slug), f"{label}: {group.name}", "group.html",
-        group.postmortems, context, section=urls.overview(kind), crumb=group.name,
+        urls.group(kind, group.slug),
+        f"{label}: {group.name}",
+        "group.html",
+        group.postmortems,
+        context,
+        section=urls.overview(kind),
+        crumb=group.name,
     )
 
 

@@ -55,13 +55,8 @@ class Pager:
         return numbers
 
 
-def paginate(
-    first_uri: str, items: Sequence[T], size: int = PAGE_SIZE
-) -> list[tuple[Pager, Sequence[T]]]:
+def paginate(first_uri: str, items: Sequence[T], size: int = PAGE_SIZE) -> list[tuple[Pager, Sequence[T]]]:
     """Each page of `items` (at least one, maybe empty) with its pager."""
     chunks = [items[start : start + size] for start in range(0, len(items), size)] or [items[:0]]
     uris = [urls.paged(first_uri, number) for number in range(1, len(chunks) + 1)]
-    return [
-        (Pager(number, uris, len(items), size), chunk)
-        for number, chunk in enumerate(chunks, start=1)
-    ]
+    return [(Pager(number, uris, len(items), size), chunk) for number, chunk in enumerate(chunks, start=1)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -16,9 +17,12 @@ from pmkb.mkdocs.page_toc import toc_of
 from pmkb.mkdocs.render import Links, Renderer
 from pmkb.mkdocs.theming import with_document_title, with_feed_link
 from pmkb.publish.crosslinks import id_regex, link_incident_ids
+from pmkb.publish.files import write_exports
 from pmkb.publish.sanitize import sanitize_body
+from pmkb.publish.sitemap import index_sitemap
 
 if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
@@ -78,7 +82,9 @@ class SitePages:
         reading_list = self.site.reading_lists.get(src)
         if reading_list is not None:
             return sanitize_body(content) + self.renderer.render(
-                "reading_list.html", links=self.links(page), index=self.site.index,
+                "reading_list.html",
+                links=self.links(page),
+                index=self.site.index,
                 reading_list=reading_list,
             )
         if page.is_homepage:
@@ -94,22 +100,35 @@ class SitePages:
         trail = self.site.breadcrumb(src)
         if trail:
             self._light_tab(nav, trail[1][1] if len(trail) > 2 else None)
-            context["pmkb_breadcrumb"] = Markup(self.renderer.render(
-                "breadcrumb.html",
-                crumbs=[(label, links.page(uri) if uri else None) for label, uri in trail],
-            ))
+            context["pmkb_breadcrumb"] = Markup(
+                self.renderer.render(
+                    "breadcrumb.html",
+                    crumbs=[(label, links.page(uri) if uri else None) for label, uri in trail],
+                )
+            )
         postmortem = self.site.postmortems.get(src)
         if postmortem is not None:
             index = self.site.index
             context["pmkb_postmortem"] = True
-            context["pmkb_header"] = Markup(self.renderer.render(
-                "postmortem_header.html", links=links, postmortem=postmortem, index=index,
-                memberships=self.site.memberships.get(postmortem.meta.id or "", []),
-            ))
-            context["pmkb_footer"] = Markup(self.renderer.render(
-                "postmortem_footer.html", links=links, postmortem=postmortem, index=index,
-                related=index.related(postmortem), similar=index.similar(postmortem),
-            ))
+            context["pmkb_header"] = Markup(
+                self.renderer.render(
+                    "postmortem_header.html",
+                    links=links,
+                    postmortem=postmortem,
+                    index=index,
+                    memberships=self.site.memberships.get(postmortem.meta.id or "", []),
+                )
+            )
+            context["pmkb_footer"] = Markup(
+                self.renderer.render(
+                    "postmortem_footer.html",
+                    links=links,
+                    postmortem=postmortem,
+                    index=index,
+                    related=index.related(postmortem),
+                    similar=index.similar(postmortem),
+                )
+            )
         return context
 
     def _light_tab(self, nav: Navigation, section: str | None) -> None:
@@ -132,3 +151,15 @@ class SitePages:
             output = with_document_title(output, title)
         feed_url = get_relative_url(urls.EXPORTS["feed"], page.url)
         return with_feed_link(output, feed_url=feed_url, site_name=site_name)
+
+    def write_files(self, config: MkDocsConfig) -> None:
+        """The sitemap index and the exports, beside the built pages."""
+        site_dir = Path(config.site_dir)
+        index_sitemap(site_dir, config.site_url or "")
+        write_exports(
+            site_dir,
+            self.site,
+            site_url=config.site_url or "",
+            site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
+        )

@@ -19,8 +19,6 @@ from pmkb.mkdocs.render import Renderer
 from pmkb.mkdocs.report import report
 from pmkb.mkdocs.search import StreamingIndex
 from pmkb.mkdocs.theming import install_theme, theme_globals
-from pmkb.publish.files import write_exports
-from pmkb.publish.sitemap import index_sitemap
 from pmkb.settings import Settings
 from pmkb.site_config import ConfigError, rules_url, settings_from_options
 
@@ -65,11 +63,13 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
     @event_priority(50)  # before other plugins, so that they see only what is published
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         config_dir = Path(config.config_file_path or ".").resolve().parent
-        checked = KnowledgeBase(Path(config.docs_dir), self.settings, display_root=config_dir,
-                                cache=self.cache, slim=True).check()
+        checked = KnowledgeBase(
+            Path(config.docs_dir), self.settings, display_root=config_dir, cache=self.cache, slim=True
+        ).check()
         report(checked, rules_url(config.site_url or ""), fail_on_errors=self.command != "serve")
-        site = build_site(checked, self.settings, build_date(), site_name=config.site_name,
-                          own_pages=own_pages(files))
+        site = build_site(
+            checked, self.settings, build_date(), site_name=config.site_name, own_pages=own_pages(files)
+        )
         files = place_site(files, config, site)
         assert self.renderer is not None, "on_config made it"
         self.pages = SitePages(site, self.renderer, {f.src_uri: f.url for f in files})
@@ -102,14 +102,11 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        site_dir = Path(config.site_dir)
-        index_sitemap(site_dir, config.site_url or "")
         if self.pages is not None:
-            write_exports(site_dir, self.pages.site, site_url=config.site_url or "",
-                          site_name=config.site_name, directory_urls=config.use_directory_urls)
+            self.pages.write_files(config)
         if self.search is not None:
             search, self.search = self.search, None
-            search.finish(site_dir / "pagefind")
+            search.finish(Path(config.site_dir) / "pagefind")
 
     def on_build_error(self, *, error: Exception | None) -> None:
         if self.search is not None:

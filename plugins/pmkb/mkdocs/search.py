@@ -52,7 +52,9 @@ class StreamingIndex:
         self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
             [_executable(), "--service"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
         )
         self._lock = threading.Condition()
         self._next_id = 0
@@ -109,8 +111,13 @@ class StreamingIndex:
         with self._lock:
             self._sent_files += 1
         self._send(
-            {"type": "AddFile", "index_id": self._index_id, "url": url, "file_contents": html,
-             "file_path": None},
+            {
+                "type": "AddFile",
+                "index_id": self._index_id,
+                "url": url,
+                "file_contents": html,
+                "file_path": None,
+            },
             wait=False,
         )
 

@@ -91,9 +91,7 @@ def _svg(plt: Any, figure: Any, name: str, alt: str) -> str:
     svg = re.sub(r"\s*\n\s*", " ", svg)
     svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)  # the page's font, from the CSS
     label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return svg.replace(
-        "<svg", f'<svg role="img" aria-label="{label}" class="pmkb-chart__svg"', 1
-    )
+    return svg.replace("<svg", f'<svg role="img" aria-label="{label}" class="pmkb-chart__svg"', 1)
 
 
 def quarters_caption(metrics: Metrics) -> str:
@@ -124,8 +122,13 @@ def incidents_per_quarter(metrics: Metrics) -> Chart:
         bottoms = [0] * len(metrics.quarters)
         for position, severity in enumerate(metrics.severities):
             counts = [metrics.per_quarter[q].get(severity, 0) for q in metrics.quarters]
-            axes.bar(metrics.quarters, counts, bottom=bottoms, label=severity,
-                     color=SEVERITY_COLOURS[position % len(SEVERITY_COLOURS)])
+            axes.bar(
+                metrics.quarters,
+                counts,
+                bottom=bottoms,
+                label=severity,
+                color=SEVERITY_COLOURS[position % len(SEVERITY_COLOURS)],
+            )
             bottoms = [b + c for b, c in zip(bottoms, counts, strict=False)]
         axes.set_ylabel("Incidents")
         axes.yaxis.get_major_locator().set_params(integer=True)
@@ -162,17 +165,30 @@ def times_by_severity(metrics: Metrics) -> Chart:
             data = [[v / scale for v in values] for values in data]
             positions = list(range(len(severities), 0, -1))
             axes.boxplot(
-                [values or [float("nan")] for values in data], positions=positions,
-                orientation="horizontal", widths=0.55, whis=(0, 100), showfliers=False,
+                [values or [float("nan")] for values in data],
+                positions=positions,
+                orientation="horizontal",
+                widths=0.55,
+                whis=(0, 100),
+                showfliers=False,
                 medianprops={"color": _INK, "linewidth": 2},
-                boxprops={"color": _INK}, whiskerprops={"color": _INK}, capprops={"color": _INK},
+                boxprops={"color": _INK},
+                whiskerprops={"color": _INK},
+                capprops={"color": _INK},
             )
             for row, (severity, all_values) in enumerate(zip(severities, data, strict=True)):
                 colour = SEVERITY_COLOURS[metrics.severities.index(severity) % len(SEVERITY_COLOURS)]
                 values = by_rank(all_values, DOTS)
                 jitter = [((i * 37) % 11 - 5) / 40 for i in range(len(values))]
-                axes.scatter(values, [positions[row] + j for j in jitter], s=14,
-                             color=colour, alpha=0.8, zorder=3, linewidths=0)
+                axes.scatter(
+                    values,
+                    [positions[row] + j for j in jitter],
+                    s=14,
+                    color=colour,
+                    alpha=0.8,
+                    zorder=3,
+                    linewidths=0,
+                )
             axes.set_yticks(positions, severities)
             axes.set_xlim(left=0)
             axes.set_xlabel(f"{DURATION_LABELS[kind]} ({unit})")
@@ -182,10 +198,15 @@ def times_by_severity(metrics: Metrics) -> Chart:
             f"to resolve {_minutes(metrics.times[s]['to_resolve'].median)}"
             for s in severities
         ]
-        dots = (f"one dot per incident (up to {DOTS} per severity, evenly spaced by rank)"
-                if any(len(v) > DOTS for v in data) else "one dot per incident")
-        alt = (f"Box plots of time to detect, mitigate and resolve by severity, {dots}, "
-               "on linear axes. " + "; ".join(parts) + ".")
+        dots = (
+            f"one dot per incident (up to {DOTS} per severity, evenly spaced by rank)"
+            if any(len(v) > DOTS for v in data)
+            else "one dot per incident"
+        )
+        alt = (
+            f"Box plots of time to detect, mitigate and resolve by severity, {dots}, "
+            "on linear axes. " + "; ".join(parts) + "."
+        )
         return figure, alt
 
     return _both(draw, "times")
@@ -211,8 +232,13 @@ def _grouped_bars(axes: Any, categories: list[str], series: list[tuple[str, list
     positions = range(len(categories))
     for offset, (label, values) in enumerate(series):
         shift = (offset - (len(series) - 1) / 2) * width
-        axes.bar([x + shift for x in positions], values, width, label=label,
-                 color=SERIES_COLOURS[offset % len(SERIES_COLOURS)])
+        axes.bar(
+            [x + shift for x in positions],
+            values,
+            width,
+            label=label,
+            color=SERIES_COLOURS[offset % len(SERIES_COLOURS)],
+        )
     axes.set_xticks(list(positions), categories)
     axes.legend(ncols=len(series), loc="lower left", bbox_to_anchor=(0, 1.0))
 
@@ -225,19 +251,13 @@ def completion_by_priority(metrics: Metrics) -> Chart:
         figure, axes = plt.subplots(figsize=(NARROW, 3.0) if narrow else (WIDE, 3.0))
         series = [
             ("Completed", [metrics.completion_by_priority[p].percent or 0 for p in priorities]),
-            ("Done by due date",
-             [metrics.on_time_by_priority[p].percent or 0 for p in priorities]),
+            ("Done by due date", [metrics.on_time_by_priority[p].percent or 0 for p in priorities]),
         ]
         _grouped_bars(axes, priorities, series)
         axes.set_ylim(0, 100)
         axes.set_ylabel("% of action items")
-        parts = [
-            f"{p} {metrics.completion_by_priority[p].percent or 0:.0f}% completed"
-            for p in priorities
-        ]
-        alt = "Bar chart of action-item completion and on-time rates by priority: " + (
-            ", ".join(parts) + "."
-        )
+        parts = [f"{p} {metrics.completion_by_priority[p].percent or 0:.0f}% completed" for p in priorities]
+        alt = "Bar chart of action-item completion and on-time rates by priority: " + (", ".join(parts) + ".")
         return figure, alt
 
     return _both(draw, "completion")
@@ -246,18 +266,26 @@ def completion_by_priority(metrics: Metrics) -> Chart:
 def recurrence_by_year(metrics: Metrics) -> Chart:
     years = sorted({q[:4] for q in metrics.quarters})
     recurrent_ids = {p.meta.id for p in metrics.recurrent}
-    totals = {y: sum(sum(metrics.per_quarter[q].values()) for q in metrics.quarters
-                     if q.startswith(y)) for y in years}
-    repeats = {y: sum(1 for p in metrics.recurrent if p.meta.date and str(p.meta.date.year) == y)
-               for y in years}
+    totals = {
+        y: sum(sum(metrics.per_quarter[q].values()) for q in metrics.quarters if q.startswith(y))
+        for y in years
+    }
+    repeats = {
+        y: sum(1 for p in metrics.recurrent if p.meta.date and str(p.meta.date.year) == y) for y in years
+    }
 
     def draw(narrow: bool) -> tuple[Any, str]:
         plt = _pyplot()
         figure, axes = plt.subplots(figsize=(NARROW, 2.8) if narrow else (WIDE, 2.6))
         new = [totals[y] - repeats[y] for y in years]
         axes.bar(years, new, label="New", color=SERIES_COLOURS[0])
-        axes.bar(years, [repeats[y] for y in years], bottom=new,
-                 label="Linked to an earlier incident", color=SERIES_COLOURS[2])
+        axes.bar(
+            years,
+            [repeats[y] for y in years],
+            bottom=new,
+            label="Linked to an earlier incident",
+            color=SERIES_COLOURS[2],
+        )
         axes.set_ylabel("Incidents")
         axes.yaxis.get_major_locator().set_params(integer=True)
         axes.legend(ncols=1 if narrow else 2, loc="lower left", bbox_to_anchor=(0, 1.0))

@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _PROTECTED = re.compile(
-    r"(`+)[^`]*?\1"                 # inline code
-    r"|!?\[[^\]]*\]\([^)]*\)"       # [text](target) and images
-    r"|!?\[[^\]]*\]\[[^\]]*\]"      # [text][ref]
-    r"|<[^>\n]+>"                   # HTML tags and <autolinks>
+    r"(`+)[^`]*?\1"  # inline code
+    r"|!?\[[^\]]*\]\([^)]*\)"  # [text](target) and images
+    r"|!?\[[^\]]*\]\[[^\]]*\]"  # [text][ref]
+    r"|<[^>\n]+>"  # HTML tags and <autolinks>
 )
 
 
@@ -24,9 +24,7 @@ def id_regex(id_pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w/#-])(?:{core})(?![\w-])")
 
 
-def link_incident_ids(
-    markdown: str, ids: re.Pattern[str], target: Callable[[str], str | None]
-) -> str:
+def link_incident_ids(markdown: str, ids: re.Pattern[str], target: Callable[[str], str | None]) -> str:
     """Replace each ID in plain text with `[ID](target(ID))` when target knows it."""
     lines = markdown.split("\n")
     fence: str | None = None

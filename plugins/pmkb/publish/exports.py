@@ -38,8 +38,16 @@ SCHEMA_FILE = "postmortem.schema.json"
 """The schema's file name; also its default `$id` (resolved against where it is served)."""
 
 CSV_COLUMNS = (
-    "incident_id", "incident_title", "incident_url",
-    "action", "owner", "priority", "due", "status", "ticket", "line",
+    "incident_id",
+    "incident_title",
+    "incident_url",
+    "action",
+    "owner",
+    "priority",
+    "due",
+    "status",
+    "ticket",
+    "line",
 )
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
@@ -60,9 +68,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # --- postmortems.json ----------------------------------------------------------------------
 
 
-def postmortems_json(
-    index: KnowledgeIndex, url_of: UrlOf, generated_at: dt.datetime | None = None
-) -> str:
+def postmortems_json(index: KnowledgeIndex, url_of: UrlOf, generated_at: dt.datetime | None = None) -> str:
     """Every published postmortem, newest first: its front-matter and derived facts."""
     moment = generated_at or build_moment()
     postmortems = [_postmortem_record(p, index, url_of) for p in index.postmortems]
@@ -184,8 +190,11 @@ def atom_feed(
     _child(_child(feed, "author"), "name", name)  # the author of entries that name none
     _child(feed, "link", href=site_url or "./", rel="alternate", type="text/html")
     _child(
-        feed, "link", href=feed_url or urljoin(site_url, urls.EXPORTS["feed"]),
-        rel="self", type="application/atom+xml",
+        feed,
+        "link",
+        href=feed_url or urljoin(site_url, urls.EXPORTS["feed"]),
+        rel="self",
+        type="application/atom+xml",
     )
     _child(feed, "generator", "pmkb")
     for postmortem, updated in zip(newest, entry_times, strict=False):

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pmkb.know.site import SiteModel
     from pmkb.read.postmortem import Postmortem
 
+
 def write_exports(
     folder: Path, site: SiteModel, *, site_url: str, site_name: str, directory_urls: bool = True
 ) -> list[Path]:
@@ -22,8 +23,7 @@ def write_exports(
     index, settings = site.index, site.settings
 
     def url_of(postmortem: Postmortem) -> str:
-        return urljoin(site_url, urls.postmortem_url(postmortem.rel_path,
-                                                     directory_urls=directory_urls))
+        return urljoin(site_url, urls.postmortem_url(postmortem.rel_path, directory_urls=directory_urls))
 
     files = {
         urls.EXPORTS["json"]: postmortems_json(index, url_of),

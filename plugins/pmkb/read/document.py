@@ -270,8 +270,13 @@ def _ambiguous_table(body: str) -> bool:
 
 
 def _new_section(
-    heading: Heading, start_index: int, end_index: int, lines: list[str], offset: int,
-    text: list[str], tables: list[Table],
+    heading: Heading,
+    start_index: int,
+    end_index: int,
+    lines: list[str],
+    offset: int,
+    text: list[str],
+    tables: list[Table],
 ) -> Section:
     return Section(
         title=heading.title,
@@ -300,9 +305,7 @@ def _parse_body_tree(body: str, offset: int, document: Document) -> None:
         tables: list[Table] = []
         for node in section_nodes:
             _collect(node, where, text, tables, body)
-        document.sections.append(
-            _new_section(heading, start_index, end_index, lines, offset, text, tables)
-        )
+        document.sections.append(_new_section(heading, start_index, end_index, lines, offset, text, tables))
 
     for node in _block_parser.tree(body).children:
         name = node.name
@@ -421,9 +424,7 @@ def _parse_body_tokens(body: str, offset: int, document: Document) -> None:
             return
         heading, start_index = open_section
         text, tables = _token_text_and_tables(section_tokens, offset)
-        document.sections.append(
-            _new_section(heading, start_index, end_index, lines, offset, text, tables)
-        )
+        document.sections.append(_new_section(heading, start_index, end_index, lines, offset, text, tables))
 
     index = 0
     while index < len(tokens):

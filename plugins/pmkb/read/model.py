@@ -15,8 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 REQUIRED_KEYS = (
-    "id", "title", "date", "status", "severity", "services", "authors",
-    "started_at", "detected_at", "mitigated_at", "resolved_at",
+    "id",
+    "title",
+    "date",
+    "status",
+    "severity",
+    "services",
+    "authors",
+    "started_at",
+    "detected_at",
+    "mitigated_at",
+    "resolved_at",
 )
 TIMESTAMP_KEYS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 

@@ -91,8 +91,7 @@ def read_postmortem(document: Document, settings: Settings) -> Postmortem:
         postmortem.action_table = _action_table(actions, settings)
     if postmortem.action_table is not None:
         postmortem.action_items = [
-            _action_item(postmortem.action_table, row, settings)
-            for row in postmortem.action_table.table.rows
+            _action_item(postmortem.action_table, row, settings) for row in postmortem.action_table.table.rows
         ]
     timeline = postmortem.sections.get("Timeline")
     if timeline is not None and timeline.tables:
@@ -198,12 +197,8 @@ def parse_timeline_time(text: str) -> dt.datetime | dt.time | None:
 
 def timeline_entries(table: Table) -> list[TimelineEntry]:
     """The Timeline table's rows; the time column is the first whose header says time."""
-    time_index = next(
-        (i for i, header in enumerate(table.header) if "time" in header.casefold()), 0
-    )
-    event_index = next(
-        (i for i, header in enumerate(table.header) if i != time_index), time_index
-    )
+    time_index = next((i for i, header in enumerate(table.header) if "time" in header.casefold()), 0)
+    event_index = next((i for i, header in enumerate(table.header) if i != time_index), time_index)
     entries = []
     for row in table.rows:
         cells = row.cells + [""] * len(table.header)

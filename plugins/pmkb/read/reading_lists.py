@@ -122,9 +122,7 @@ def reading_list_files(docs_dir: Path) -> list[Path]:
     return sorted(
         path
         for path in folder.iterdir()
-        if path.suffix.lower() == ".md"
-        and not path.name.startswith(("_", "."))
-        and path.is_file()
+        if path.suffix.lower() == ".md" and not path.name.startswith(("_", ".")) and path.is_file()
     )
 
 

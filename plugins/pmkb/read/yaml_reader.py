@@ -222,8 +222,7 @@ def _record_positions(root: yaml.Node, where: _Locator, result: YamlResult) -> N
                     result.problems.append(
                         ReadProblem(
                             "duplicate-key",
-                            f"key `{key}` appears twice (first on line {first_lines[key]}); "
-                            "keep one",
+                            f"key `{key}` appears twice (first on line {first_lines[key]}); keep one",
                             line,
                             col,
                         )

@@ -22,9 +22,7 @@ class ScaffoldError(Exception):
 DEFAULT_ID_FORMAT = "PM-{year}-{number:03d}"
 
 
-def next_free_id(
-    existing: Iterable[str], year: int, id_pattern: str, id_format: str | None = None
-) -> str:
+def next_free_id(existing: Iterable[str], year: int, id_pattern: str, id_format: str | None = None) -> str:
     """One above the highest number used (that year, when the IDs hold the year).
 
     Without an `id_format`, the default shape is tried, then the shapes of the IDs the

@@ -41,16 +41,36 @@ class Blame:
 
 
 _TRIGGERS = (
-    lexicon.FAILURE_VERBS | lexicon.FAIL_AUX | lexicon.FAILURE_NOUNS | lexicon.NEGATIONS
-    | lexicon.COUNTERFACTUAL_MODALS | lexicon.CONTRACTED_COUNTERFACTUALS | lexicon.OPERATION_VERBS
-    | lexicon.ARTEFACTS | {"if", "had", "was", "wasn't", "did", "shouldn't"}
+    lexicon.FAILURE_VERBS
+    | lexicon.FAIL_AUX
+    | lexicon.FAILURE_NOUNS
+    | lexicon.NEGATIONS
+    | lexicon.COUNTERFACTUAL_MODALS
+    | lexicon.CONTRACTED_COUNTERFACTUALS
+    | lexicon.OPERATION_VERBS
+    | lexicon.ARTEFACTS
+    | {"if", "had", "was", "wasn't", "did", "shouldn't"}
 )
 """Words without which no sentence is blame (the phrases aside)."""
 _CUES = (
-    lexicon.PERSON_PRONOUNS | lexicon.PERSON_POSSESSIVES | lexicon.ROLES
-    | lexicon.INDEFINITE_PEOPLE | lexicon.HUMAN_ONLY_VERBS | GIVEN_NAMES
-    | {"we", "us", "member", "mistake", "mistakes", "negligence", "oversight", "carelessness",
-       "blunder", "typo"}
+    lexicon.PERSON_PRONOUNS
+    | lexicon.PERSON_POSSESSIVES
+    | lexicon.ROLES
+    | lexicon.INDEFINITE_PEOPLE
+    | lexicon.HUMAN_ONLY_VERBS
+    | GIVEN_NAMES
+    | {
+        "we",
+        "us",
+        "member",
+        "mistake",
+        "mistakes",
+        "negligence",
+        "oversight",
+        "carelessness",
+        "blunder",
+        "typo",
+    }
 )
 """Words without which no sentence names a person: most sentences have none, and are
 not read further (the language rules must cost under a millisecond per postmortem)."""
@@ -167,8 +187,11 @@ class _Sentence:
 
     def _at(self, index: int, token: Token) -> Blame | None:
         word = token.lower
-        if word in lexicon.COUNTERFACTUAL_MODALS or word in lexicon.CONTRACTED_COUNTERFACTUALS \
-                or (word.endswith("n't") and word[:-3] in lexicon.COUNTERFACTUAL_MODALS):
+        if (
+            word in lexicon.COUNTERFACTUAL_MODALS
+            or word in lexicon.CONTRACTED_COUNTERFACTUALS
+            or (word.endswith("n't") and word[:-3] in lexicon.COUNTERFACTUAL_MODALS)
+        ):
             return self._counterfactual(index)
         if word in ("if", "had"):
             return self._conditional(index)
@@ -182,8 +205,9 @@ class _Sentence:
             return self._failure_noun(index)
         if word in lexicon.OPERATION_VERBS:
             return self._operation(index)
-        if (token.is_possessive or word in lexicon.PERSON_POSSESSIVES) \
-                and self._next(index) in lexicon.ARTEFACTS:
+        if (token.is_possessive or word in lexicon.PERSON_POSSESSIVES) and self._next(
+            index
+        ) in lexicon.ARTEFACTS:
             return self._artefact(index)
         return None
 
@@ -206,8 +230,11 @@ class _Sentence:
         if words[at].lower in ("did", "was", "were") and self._next(at) in ("not", "n't", "never"):
             at += 1
         following = self._next(at)
-        if words[index].lower in ("was", "wasn't", "were", "weren't") or words[at].lower == "not" \
-                and words[index].lower in ("was", "were"):
+        if (
+            words[index].lower in ("was", "wasn't", "were", "weren't")
+            or words[at].lower == "not"
+            and words[index].lower in ("was", "were")
+        ):
             if following not in _INATTENTION:
                 return None
         elif not (
@@ -215,8 +242,11 @@ class _Sentence:
             or (self.factor and following.isalpha() and following not in _NOT_DUTIES)
         ):
             return None
-        if words[index].lower in ("not", "never") and index > 0 \
-                and words[index - 1].lower in ("did", "was", "were"):
+        if (
+            words[index].lower in ("not", "never")
+            and index > 0
+            and words[index - 1].lower in ("did", "was", "were")
+        ):
             return None  # judged from "did"
         if words[index].lower == "never" and following in lexicon.NEGATED_PERFORMANCE:
             return None  # "never run": an imperative or an infinitive
@@ -302,8 +332,12 @@ class _Sentence:
             if self._next(index) == "only":
                 at += 1
             end = at
-            while end < len(words) and words[end].lower not in ("had", "hadn't") \
-                    and words[end].lower not in lexicon.CLAUSE_BREAKS and end - at < 5:
+            while (
+                end < len(words)
+                and words[end].lower not in ("had", "hadn't")
+                and words[end].lower not in lexicon.CLAUSE_BREAKS
+                and end - at < 5
+            ):
                 end += 1
             only = self._next(index) == "only"
             if end >= len(words) or words[end].lower not in ("had", "hadn't"):
@@ -343,8 +377,11 @@ class _Sentence:
         last = index
         if kind == "counterfactual" and self.words[index].lower not in ("if", "had"):
             last = min(index + 2, len(self.words) - 1)  # "should have caught"
-        elif kind != "noun" and index + 1 < len(self.words) and self.words[index + 1].lower not in (
-                ",", ";", ":", "(", ")"):
+        elif (
+            kind != "noun"
+            and index + 1 < len(self.words)
+            and self.words[index + 1].lower not in (",", ";", ":", "(", ")")
+        ):
             last = index + 1
             if self.words[last].lower in ("to", "the", "a", "an") and last + 1 < len(self.words):
                 last += 1
@@ -362,13 +399,14 @@ class _Sentence:
             if word in ("because", "since", "as"):
                 subject = self.people.classify(self._phrase_before(index + at + 3))
                 if rest[at + 1 : at + 2] and (
-                    rest[at + 1] in lexicon.PERSON_PRONOUNS or subject is not None
-                    and subject.is_person
+                    rest[at + 1] in lexicon.PERSON_PRONOUNS or subject is not None and subject.is_person
                 ):
                     return False  # "because he was in a meeting"
                 clause = set(rest[at + 1 : at + 8])
-                return bool(clause & {"no", "not", "n't", "nothing", "did", "didn't", "was",
-                                      "wasn't", "lacked", "had"})
+                return bool(
+                    clause
+                    & {"no", "not", "n't", "nothing", "did", "didn't", "was", "wasn't", "lacked", "had"}
+                )
         return False
 
     # --- syntax, lightly ------------------------------------------------------------------
@@ -381,8 +419,12 @@ class _Sentence:
         commas = 0
         while at >= 0:
             word = words[at].lower
-            if word in lexicon.ADVERBS or word in lexicon.AUXILIARIES or word in lexicon.NEGATIONS \
-                    or word.endswith("n't"):
+            if (
+                word in lexicon.ADVERBS
+                or word in lexicon.AUXILIARIES
+                or word in lexicon.NEGATIONS
+                or word.endswith("n't")
+            ):
                 at -= 1
             elif word == "," and commas == 0:
                 commas += 1
@@ -400,8 +442,12 @@ class _Sentence:
         phrase = self._phrase_before(at + 1)
         agent = self.people.classify(phrase, human_evidence=human_evidence)
         start = at + 1 - len(phrase)
-        if agent is not None and agent.kind in ("thing", "organisation") and start >= 2 \
-                and words[start - 1].lower in ("on", "of", "from", "in", "at", "with"):
+        if (
+            agent is not None
+            and agent.kind in ("thing", "organisation")
+            and start >= 2
+            and words[start - 1].lower in ("on", "of", "from", "in", "at", "with")
+        ):
             owner = self.people.classify(self._phrase_before(start - 1))
             if owner is not None and owner.is_person:
                 return owner  # "the engineer on call", "a developer on the payments team"
@@ -411,8 +457,11 @@ class _Sentence:
         """The subject of a coordinated clause: `The maintainer reused … and did not …`."""
         words = self.words
         start = at - 1
-        while start > 0 and words[start - 1].lower not in (",", ";", ":") \
-                and words[start - 1].lower not in lexicon.CLAUSE_BREAKS:
+        while (
+            start > 0
+            and words[start - 1].lower not in (",", ";", ":")
+            and words[start - 1].lower not in lexicon.CLAUSE_BREAKS
+        ):
             start -= 1
         end = start
         while end < at and end - start < 5 and not _verb_like(words[end].lower):
@@ -459,7 +508,16 @@ class _Sentence:
         while at >= 0 and self.words[at].lower in lexicon.ADVERBS | {"have", "not", "never"}:
             at -= 1
         return at >= 0 and self.words[at].lower in lexicon.COUNTERFACTUAL_MODALS | {
-            "to", "will", "can", "may", "would", "could", "shouldn't", "couldn't", "wouldn't"}
+            "to",
+            "will",
+            "can",
+            "may",
+            "would",
+            "could",
+            "shouldn't",
+            "couldn't",
+            "wouldn't",
+        }
 
     def _is_passive(self, index: int) -> bool:
         at = index - 1
@@ -469,8 +527,7 @@ class _Sentence:
 
     def _is_adjective(self, index: int) -> bool:
         return index > 0 and (
-            self.words[index - 1].lower in lexicon.DETERMINERS
-            or self.words[index - 1].is_possessive
+            self.words[index - 1].lower in lexicon.DETERMINERS or self.words[index - 1].is_possessive
         )
 
     def _without_safeguard(self, index: int) -> bool:
@@ -485,21 +542,34 @@ class _Sentence:
 
 
 def _stops_phrase(word: str, forward: bool = False) -> bool:
-    stops = word in lexicon.CLAUSE_BREAKS or word in lexicon.AUXILIARIES or word in (
-        ",", ";", ":", "(", ")") or word in lexicon.PREPOSITIONS or word in lexicon.RELATIVE
+    stops = (
+        word in lexicon.CLAUSE_BREAKS
+        or word in lexicon.AUXILIARIES
+        or word in (",", ";", ":", "(", ")")
+        or word in lexicon.PREPOSITIONS
+        or word in lexicon.RELATIVE
+    )
     if forward:
         return stops and word not in ("the",)
     return stops or word in lexicon.ADVERBS
 
 
 def _verb_like(word: str) -> bool:
-    return word in lexicon.AUXILIARIES or word in lexicon.FAILURE_VERBS \
-        or word in lexicon.OPERATION_VERBS or word in lexicon.FAIL_AUX or word.endswith("ed")
+    return (
+        word in lexicon.AUXILIARIES
+        or word in lexicon.FAILURE_VERBS
+        or word in lexicon.OPERATION_VERBS
+        or word in lexicon.FAIL_AUX
+        or word.endswith("ed")
+    )
 
 
 def _is_participle(word: str) -> bool:
-    return word.endswith("ed") or word in lexicon.IRREGULAR_PARTICIPLES \
+    return (
+        word.endswith("ed")
+        or word in lexicon.IRREGULAR_PARTICIPLES
         or word in lexicon.PERFORMANCE_PARTICIPLES
+    )
 
 
 def _base(word: str) -> str:

@@ -26,25 +26,37 @@ Context = Literal["factor", "prose"]
 is stated as a cause; `prose`: everything else."""
 
 FACTOR_SECTIONS = frozenset({"Contributing Factors"})
-CHAT_SOURCES = ("slack", "chat", "irc", "teams", "mattermost", "discord", "zoom", "transcript",
-                "channel", "#")
+CHAT_SOURCES = (
+    "slack",
+    "chat",
+    "irc",
+    "teams",
+    "mattermost",
+    "discord",
+    "zoom",
+    "transcript",
+    "channel",
+    "#",
+)
 """A timeline row whose Source cell names one of these quotes people talking."""
 
 
 def is_chat(source: str) -> bool:
     lowered = source.lower()
     return any(word in lowered for word in CHAT_SOURCES)
+
+
 _NOT_PROSE_COLUMNS = ("owner", "priority", "due", "status", "ticket")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)")
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{2,}")
 _MASKS = re.compile(
-    r"`+[^`]*`+"                      # code spans
+    r"`+[^`]*`+"  # code spans
     r"|\"[^\"\n]{1,300}\"|“[^”]{1,300}”|‘[^’]{1,300}’"  # quoted words
-    r"|\]\([^)\s]*\)"                 # link targets
-    r"|https?://\S+"                  # bare URLs
-    r"|<[^>\n]{1,200}>"               # HTML tags
+    r"|\]\([^)\s]*\)"  # link targets
+    r"|https?://\S+"  # bare URLs
+    r"|<[^>\n]{1,200}>"  # HTML tags
 )
 
 
@@ -105,9 +117,7 @@ def passage(
     return Passage(joined, context, tuple(offsets), tuple(places))
 
 
-def passages(
-    postmortem: Postmortem, settings: Settings, wanted: Wanted = _everything
-) -> Iterator[Passage]:
+def passages(postmortem: Postmortem, settings: Settings, wanted: Wanted = _everything) -> Iterator[Passage]:
     """Every passage of a postmortem (front-matter title and factors, then the body) whose
     raw text `wanted` accepts."""
     yield from _front_matter_passages(postmortem, wanted)
@@ -131,9 +141,7 @@ def _front_matter_passages(postmortem: Postmortem, wanted: Wanted) -> Iterator[P
             yield found
 
 
-def _yaml_value_pieces(
-    lines: list[str], where: tuple[int, int] | None
-) -> list[tuple[int, int, str]]:
+def _yaml_value_pieces(lines: list[str], where: tuple[int, int] | None) -> list[tuple[int, int, str]]:
     """The text of a YAML scalar whose key is at `where`: inline, plain over several
     lines, quoted, or a `>-`/`|` block, each piece at its own line and column."""
     if where is None or not 0 < where[0] <= len(lines):
@@ -197,9 +205,7 @@ class _BodyReader:
         first = stripped[:1]
         if self._fence is not None:
             marker = _FENCE.match(raw) if first in ("`", "~") else None
-            if marker and marker.group(1)[0] == self._fence[0] and len(marker.group(1)) >= len(
-                self._fence
-            ):
+            if marker and marker.group(1)[0] == self._fence[0] and len(marker.group(1)) >= len(self._fence):
                 self._fence = None
             return
         if first in ("`", "~"):

@@ -20,8 +20,13 @@ if TYPE_CHECKING:
     from pmkb.read.services import ServiceCatalog
 
 _NOT_NAMES = (
-    lexicon.TECH_TERMS | lexicon.ROLES | lexicon.COLLECTIVE | lexicon.INDEFINITE_PEOPLE
-    | lexicon.NON_HEADS | lexicon.DETERMINERS | lexicon.PERSON_PRONOUNS
+    lexicon.TECH_TERMS
+    | lexicon.ROLES
+    | lexicon.COLLECTIVE
+    | lexicon.INDEFINITE_PEOPLE
+    | lexicon.NON_HEADS
+    | lexicon.DETERMINERS
+    | lexicon.PERSON_PRONOUNS
 )
 Kind = Literal["name", "pronoun", "role", "someone", "organisation", "thing"]
 PERSONS: frozenset[Kind] = frozenset({"name", "pronoun", "role", "someone"})
@@ -104,9 +109,7 @@ class People:
                 lexicon.SYSTEM_MODIFIERS | lexicon.TECH_TERMS | self.not_people
             ):
                 return Agent("thing", tuple(phrase))
-            start = next(
-                (i for i, t in enumerate(phrase) if t.lower not in lexicon.DETERMINERS), 0
-            )
+            start = next((i for i, t in enumerate(phrase) if t.lower not in lexicon.DETERMINERS), 0)
             return Agent("role", tuple(phrase[start:]) or (head,))
         if word == "member" and len(phrase) > 1 and phrase[-2].base == "team":
             return Agent("role", tuple(phrase[-2:]))

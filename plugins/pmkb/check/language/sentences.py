@@ -38,7 +38,9 @@ class Token:
     def is_titlecase(self) -> bool:
         word = self.text[:-2] if self.is_possessive else self.text
         return (
-            len(word) > 1 and word[0].isupper() and word[1:].replace("-", "").isalpha()
+            len(word) > 1
+            and word[0].isupper()
+            and word[1:].replace("-", "").isalpha()
             and not word[1:].isupper()
         )
 
@@ -48,7 +50,7 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         before = text[start : match.start()].rsplit(None, 1)
-        last = before[-1].lower().strip("(\"“*_") if before else ""
+        last = before[-1].lower().strip('("“*_') if before else ""
         if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
             continue
         yield start, match.start()

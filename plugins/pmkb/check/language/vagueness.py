@@ -71,8 +71,7 @@ _CONDITION = re.compile(
     r"except|by \w+ing)\b",
     re.IGNORECASE,
 )
-_MEASURE = re.compile(r"\d|%|`|\b(?:one|two|three|four|five|ten|twice|daily|weekly|hourly)\b",
-                      re.IGNORECASE)
+_MEASURE = re.compile(r"\d|%|`|\b(?:one|two|three|four|five|ten|twice|daily|weekly|hourly)\b", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"\b\w+[_./]\w+|\b\w*\d\w*|\b[a-z]+[A-Z]\w*|\b\w+(?:-\w+)+")
 _PLACE = re.compile(r"\b(?:in|on|to|for|from)\s+(?:the\s+|our\s+|a\s+)?([\w-]+)", re.IGNORECASE)
 COMMON_HYPHENATED = frozenset(
@@ -136,9 +135,7 @@ def _clause(clause: str) -> Vagueness | None:
         verb = "configure"  # "make the health check query the database": a concrete change
     tail_vague = _VAGUE_TAIL.search(clause)
     measured = bool(_MEASURE.search(clause))
-    observable = measured or bool(
-        _CONDITION.search(clause) or _identifier(clause) or _place(clause)
-    )
+    observable = measured or bool(_CONDITION.search(clause) or _identifier(clause) or _place(clause))
     objects = [w for w in content[1:] if w in OBJECTS]
     generic = [w for w in content[1:] if w in GENERIC]
     quantified = any(w in QUANTIFIERS for w in content)
@@ -152,8 +149,10 @@ def _clause(clause: str) -> Vagueness | None:
     if verb in CHANGE or verb in OBJECTS:
         if verb in _TO_VALUE and " to " in f" {clause.lower()} ":
             return _SPECIFIC  # "set the default profile to staging"
-        if (measured or _CONDITION.search(clause)) or (observable and not quantified) or (
-            objects and not quantified
+        if (
+            (measured or _CONDITION.search(clause))
+            or (observable and not quantified)
+            or (objects and not quantified)
         ):
             return _SPECIFIC
         if generic or quantified:
@@ -173,9 +172,7 @@ _TO_VALUE = frozenset(
 
 def _identifier(clause: str) -> bool:
     """A name of one thing: `payments-db`, `max.poll.records`, `retryPolicy`, `infra/prod`."""
-    return any(
-        match.group(0).lower() not in COMMON_HYPHENATED for match in _IDENTIFIER.finditer(clause)
-    )
+    return any(match.group(0).lower() not in COMMON_HYPHENATED for match in _IDENTIFIER.finditer(clause))
 
 
 def _place(clause: str) -> bool:

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 REQUIRED_COLUMNS = ("action", "owner", "priority", "due", "status")
 
 NO_ACTION_ITEMS = rule(
-    "PM301", "action-items-present", "error",
+    "PM301",
+    "action-items-present",
+    "error",
     "A final postmortem has at least one action item.",
     "A postmortem without follow-through is a report, not a process.",
     fix="Add an action item to the Action Items table.",
@@ -30,7 +32,9 @@ NO_ACTION_ITEMS = rule(
     "2026-07-01 | Open | NW-1432 |",
 )
 ACTION_TABLE = rule(
-    "PM302", "action-items-table", "error",
+    "PM302",
+    "action-items-table",
+    "error",
     "Action items are a Markdown table with Action, Owner, Priority, Due and Status columns.",
     "A table with known columns is what the action-item tracker reads.",
     fix="Write the action items as a table: | Action | Owner | Priority | Due | Status | Ticket |.",
@@ -40,7 +44,9 @@ ACTION_TABLE = rule(
     "2026-07-01 | Open | NW-1432 |",
 )
 SINGLE_OWNER = rule(
-    "PM303", "single-owner", "error",
+    "PM303",
+    "single-owner",
+    "error",
     "Each action item has exactly one owner (a person or a team).",
     "Work owned by two people is owned by nobody.",
     fix="Name exactly one owner: a person or a team.",
@@ -48,7 +54,9 @@ SINGLE_OWNER = rule(
     good="| Add pool alert | Sarah Chen | P1 | ...",
 )
 KNOWN_PRIORITY = rule(
-    "PM304", "known-priority", "error",
+    "PM304",
+    "known-priority",
+    "error",
     "Each action item's priority is from the configured set (default P0–P3).",
     "Priorities are compared across incidents; free-form ones cannot be.",
     fix="Use a configured priority, e.g. P1.",
@@ -56,15 +64,19 @@ KNOWN_PRIORITY = rule(
     good="| ... | Sarah Chen | P1 | ...",
 )
 ISO_DUE_DATE = rule(
-    "PM305", "iso-due-date", "error",
+    "PM305",
+    "iso-due-date",
+    "error",
     "Each action item has a due date written YYYY-MM-DD.",
-    "\"Next week\" is not a date anyone can be held to, or that the overdue list can read.",
+    '"Next week" is not a date anyone can be held to, or that the overdue list can read.',
     fix="Write the due date as YYYY-MM-DD.",
     bad="| ... | P1 | next week | Open |",
     good="| ... | P1 | 2026-07-01 | Open |",
 )
 DUE_AFTER_INCIDENT = rule(
-    "PM306", "due-after-incident", "error",
+    "PM306",
+    "due-after-incident",
+    "error",
     "Each due date is after the incident date.",
     "A due date before the incident is a typo that hides the item from the overdue list.",
     fix="Set a due date after the incident's date.",
@@ -74,7 +86,9 @@ DUE_AFTER_INCIDENT = rule(
     "| Add pool alert on payments-db | Sarah Chen | P1 | 2026-07-01 | Open | NW-1 |",
 )
 KNOWN_ITEM_STATUS = rule(
-    "PM307", "known-item-status", "error",
+    "PM307",
+    "known-item-status",
+    "error",
     "Each action item's status is a known word (Open, In progress, Done, Won't do, or the emoji forms).",
     "Completion rates are computed from the status.",
     fix="Use a known status: Open, In progress, Done or Won't do.",
@@ -82,7 +96,9 @@ KNOWN_ITEM_STATUS = rule(
     good="| ... | 2026-07-01 | 🔄 In Progress |",
 )
 TICKET_REQUIRED = rule(
-    "PM308", "ticket-required", "error",
+    "PM308",
+    "ticket-required",
+    "error",
     "Action items of the configured priorities (default P0, P1) link a ticket.",
     "Urgent work that lives only in a postmortem gets forgotten; the ticket is where it is tracked.",
     fix="Add the ticket that tracks the item in the Ticket column.",
@@ -90,7 +106,9 @@ TICKET_REQUIRED = rule(
     good="| Fail over payments-db automatically | dba-team | P1 | 2026-07-01 | Open | NW-1433 |",
 )
 VAGUE_ACTION = rule(
-    "PM309", "specific-action", "error",
+    "PM309",
+    "specific-action",
+    "error",
     "Each action is specific: it names what changes (an alert, a test, a runbook, a config key, "
     "a service) and how one would see it done (a threshold, a place, a condition).",
     "Vague actions cannot be finished, so they never are.",
@@ -107,16 +125,19 @@ VAGUE_ACTION = rule(
     "| Add an integration test that times out a query and checks the pool is released | ...",
 )
 TOO_MANY_ITEMS = rule(
-    "PM310", "action-item-count", "warning",
+    "PM310",
+    "action-item-count",
+    "warning",
     "A postmortem has no more action items than the configured maximum (default 10).",
     "A long list dilutes attention; pick the items that change the most.",
     fix="Keep the items that change the most; track the others in your ticket system.",
     bad="(14 action items, half of them P3 clean-ups)",
-    good="(the 5 items that remove the conditions behind the incident; the rest go to the "
-    "team backlog)",
+    good="(the 5 items that remove the conditions behind the incident; the rest go to the team backlog)",
 )
 OVERDUE_ITEM = rule(
-    "PM311", "overdue-action-item", "off",
+    "PM311",
+    "overdue-action-item",
+    "off",
     "An open action item is past its due date (as of the build date). Off by default.",
     "Turn it on to nag; it is off because builds must not start failing as time passes.",
     fix="Finish the item, or set a new due date and say why in the postmortem.",
@@ -144,7 +165,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     table = postmortem.action_table
     if table is None:
         yield ACTION_TABLE.at(
-            section.line, 1,
+            section.line,
+            1,
             "action items must be a table: | Action | Owner | Priority | Due | Status | Ticket |",
         )
         return
@@ -152,18 +174,17 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     if missing:
         names = ", ".join(column.capitalize() for column in missing)
         yield ACTION_TABLE.at(
-            table.table.line, 1,
-            f"action-item table lacks column(s) {names}; headers found: "
-            f"{', '.join(table.table.header)}",
+            table.table.line,
+            1,
+            f"action-item table lacks column(s) {names}; headers found: {', '.join(table.table.header)}",
         )
     rows = table.table.rows
     if not rows and postmortem.meta.status == "final":
-        yield NO_ACTION_ITEMS.at(
-            table.table.line, 1, "a final postmortem needs at least one action item"
-        )
+        yield NO_ACTION_ITEMS.at(table.table.line, 1, "a final postmortem needs at least one action item")
     if len(rows) > ctx.settings.max_action_items:
         yield TOO_MANY_ITEMS.at(
-            section.line, 1,
+            section.line,
+            1,
             f"{len(rows)} action items (more than {ctx.settings.max_action_items}); "
             "keep the ones that matter most",
         )
@@ -189,7 +210,8 @@ def _row_findings(
     if "priority" not in missing and priority not in settings.priorities:
         shown = priority or "(empty)"
         yield KNOWN_PRIORITY.at(
-            row.line, 1,
+            row.line,
+            1,
             f"unknown priority `{shown}`; use one of: {', '.join(settings.priorities)}",
         )
     due_text = table.cell(row, "due")
@@ -197,19 +219,19 @@ def _row_findings(
     if "due" not in missing:
         if due is None:
             shown = due_text or "(empty)"
-            yield ISO_DUE_DATE.at(
-                row.line, 1, f"due date `{shown}` is not a date; write it as YYYY-MM-DD"
-            )
+            yield ISO_DUE_DATE.at(row.line, 1, f"due date `{shown}` is not a date; write it as YYYY-MM-DD")
         elif ctx.postmortem.meta.date is not None and due <= ctx.postmortem.meta.date:
             yield DUE_AFTER_INCIDENT.at(
-                row.line, 1,
+                row.line,
+                1,
                 f"due date {due} is not after the incident date {ctx.postmortem.meta.date}",
             )
     status = table.cell(row, "status")
     state = item_state(status, settings)
     if "status" not in missing and state is None:
         yield KNOWN_ITEM_STATUS.at(
-            row.line, 1,
+            row.line,
+            1,
             f"unknown status `{status or '(empty)'}`; use Open, In progress, Done or Won't do "
             "(or ⏳ Pending, 🔄 In Progress, ✅ Completed)",
         )
@@ -233,13 +255,15 @@ def action_text_findings(settings: Settings, action: str, line: int) -> Iterator
         yield VAGUE_ACTION.at(line, 1, "action item has no action; say what will be done")
     elif vague is not None:
         yield VAGUE_ACTION.at(
-            line, 1,
-            f"action `{action}` is vague (\"{vague}\"); say what exactly changes, "
+            line,
+            1,
+            f'action `{action}` is vague ("{vague}"); say what exactly changes, '
             f"e.g. which alert, test or check, on what → {_rewrite(vague)}",
         )
     elif len(words) < settings.min_action_words:
         yield VAGUE_ACTION.at(
-            line, 1,
+            line,
+            1,
             f"action `{action}` is too short ({len(words)} words, at least "
             f"{settings.min_action_words}); say what exactly will change",
         )
@@ -247,8 +271,9 @@ def action_text_findings(settings: Settings, action: str, line: int) -> Iterator
         verdict = judge(action)
         if verdict is not None:
             yield VAGUE_ACTION.at(
-                line, 1,
-                f"action `{action}` is vague (\"{verdict.intent}\" names no object with a "
+                line,
+                1,
+                f'action `{action}` is vague ("{verdict.intent}" names no object with a '
                 f"threshold, place or condition); say what exactly changes and how one would "
                 f"see it done → {_rewrite(verdict.intent)}",
             )
@@ -256,19 +281,38 @@ def action_text_findings(settings: Settings, action: str, line: int) -> Iterator
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _REWRITES = (
-    (("monitor", "alert", "dashboard", "observab", "visib", "metric"),
-     "e.g. \"Alert when <metric> on <service> exceeds <threshold> for <duration>\""),
-    (("test", "coverage"), "e.g. \"Add an integration test that <does X> and checks <Y>\""),
-    (("careful", "attentive", "aware", "attention", "sure", "ensure", "again", "prevent",
-      "avoid", "remember"),
-     "name the guard that enforces it, e.g. \"Fail the deploy when <condition>\""),
-    (("investigate", "look", "understand", "figure", "explore", "research", "analy"),
-     "name the question and the deliverable, e.g. \"Find why <X>; write the answer in "
-     "<ticket>\""),
-    (("review", "revisit", "process", "rethink", "reconsider", "evaluate", "assess"),
-     "name the change, e.g. \"Require a second approval for <risky change>\""),
-    (("document", "docs", "runbook", "communicat"),
-     "name the page and the step, e.g. \"Add the failover step to the <service> runbook\""),
+    (
+        ("monitor", "alert", "dashboard", "observab", "visib", "metric"),
+        'e.g. "Alert when <metric> on <service> exceeds <threshold> for <duration>"',
+    ),
+    (("test", "coverage"), 'e.g. "Add an integration test that <does X> and checks <Y>"'),
+    (
+        (
+            "careful",
+            "attentive",
+            "aware",
+            "attention",
+            "sure",
+            "ensure",
+            "again",
+            "prevent",
+            "avoid",
+            "remember",
+        ),
+        'name the guard that enforces it, e.g. "Fail the deploy when <condition>"',
+    ),
+    (
+        ("investigate", "look", "understand", "figure", "explore", "research", "analy"),
+        'name the question and the deliverable, e.g. "Find why <X>; write the answer in <ticket>"',
+    ),
+    (
+        ("review", "revisit", "process", "rethink", "reconsider", "evaluate", "assess"),
+        'name the change, e.g. "Require a second approval for <risky change>"',
+    ),
+    (
+        ("document", "docs", "runbook", "communicat"),
+        'name the page and the step, e.g. "Add the failover step to the <service> runbook"',
+    ),
 )
 
 
@@ -278,7 +322,7 @@ def _rewrite(intent: str) -> str:
     for stems, rewrite in _REWRITES:
         if any(stem in lowered for stem in stems):
             return rewrite
-    return "name the object and the observable end, e.g. \"Set <key> to <value> on <service>\""
+    return 'name the object and the observable end, e.g. "Set <key> to <value> on <service>"'
 
 
 def _is_vague(action: str, phrase: str) -> bool:

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from pmkb.read.postmortem import Postmortem
 
 DUPLICATE_ID = rule(
-    "PM601", "unique-id", "error",
+    "PM601",
+    "unique-id",
+    "error",
     "No two postmortems share an `id`.",
     "An ID must name one incident, or links and citations point at the wrong one.",
     fix="Give one of the postmortems the next free ID (`pmkb new` picks it).",
@@ -20,7 +22,9 @@ DUPLICATE_ID = rule(
     good="# 2026/a.md\nid: PM-2026-014\n# 2026/b.md\nid: PM-2026-015",
 )
 UNKNOWN_RELATED = rule(
-    "PM602", "related-exists", "error",
+    "PM602",
+    "related-exists",
+    "error",
     "Every ID in `related` is the ID of a postmortem in the knowledge base.",
     "A dangling link breaks the chain of related incidents that shows recurrence.",
     fix="Use the ID of an existing postmortem, or remove the entry.",
@@ -28,7 +32,9 @@ UNKNOWN_RELATED = rule(
     good="related: [PM-2025-101]",
 )
 SELF_RELATED = rule(
-    "PM603", "related-not-self", "error",
+    "PM603",
+    "related-not-self",
+    "error",
     "A postmortem does not list its own ID in `related`.",
     "A self-link adds nothing and inflates the recurrence metric.",
     fix="Remove the postmortem's own ID from `related`.",
@@ -47,13 +53,15 @@ def check(postmortems: list[Postmortem]) -> Iterator[tuple[str, Finding]]:
         # Every file with the ID is told, so checking any one of them finds the clash.
         for postmortem in sharing if len(sharing) > 1 else []:
             others = ", ".join(
-                f"{other.path}:{other.key_position('id')[0]}"
-                for other in sharing if other is not postmortem
+                f"{other.path}:{other.key_position('id')[0]}" for other in sharing if other is not postmortem
             )
-            yield postmortem.path, DUPLICATE_ID.at(
-                *postmortem.key_position("id"),
-                f"id `{incident_id}` is also used by {others}; give one of them the next "
-                "free ID (pmkb new picks it)",
+            yield (
+                postmortem.path,
+                DUPLICATE_ID.at(
+                    *postmortem.key_position("id"),
+                    f"id `{incident_id}` is also used by {others}; give one of them the next "
+                    "free ID (pmkb new picks it)",
+                ),
             )
     first_by_id = {incident_id: sharing[0] for incident_id, sharing in by_id.items()}
     known = list(first_by_id)
@@ -71,6 +79,4 @@ def _related_findings(
         elif related_id not in by_id:
             close = difflib.get_close_matches(related_id, known, n=1, cutoff=0.8)
             hint = f"; did you mean `{close[0]}`?" if close else ""
-            yield UNKNOWN_RELATED.at(
-                *position, f"related incident `{related_id}` does not exist{hint}"
-            )
+            yield UNKNOWN_RELATED.at(*position, f"related incident `{related_id}` does not exist{hint}")

@@ -18,15 +18,19 @@ if TYPE_CHECKING:
     from pmkb.read.yaml_reader import ReadProblem
 
 UNREADABLE = rule(
-    "PM100", "readable-file", "error",
+    "PM100",
+    "readable-file",
+    "error",
     "The file is UTF-8 text of a sensible size.",
     "A file the site cannot read is a postmortem nobody can learn from.",
     fix="Save the file as UTF-8 text, under 2 MB.",
     bad="(a file saved as UTF-16 or Windows-1252, or a binary file named .md)",
-    good="(the same text saved as UTF-8; most editors offer \"Save with encoding\")",
+    good='(the same text saved as UTF-8; most editors offer "Save with encoding")',
 )
 NO_FRONT_MATTER = rule(
-    "PM101", "front-matter-present", "error",
+    "PM101",
+    "front-matter-present",
+    "error",
     "The file starts with a `---` YAML front-matter block that is closed by `---`.",
     "The front-matter is what puts an incident in the indexes, metrics and search facets.",
     fix="Open the file with a `---` line, then the front-matter keys, then a closing `---`.",
@@ -34,7 +38,9 @@ NO_FRONT_MATTER = rule(
     good="---\nid: PM-2026-014\ntitle: Checkout outage\n...\n---\n\n## Summary",
 )
 YAML_SYNTAX = rule(
-    "PM102", "front-matter-yaml", "error",
+    "PM102",
+    "front-matter-yaml",
+    "error",
     "The front-matter is valid YAML.",
     "MkDocs silently ignores invalid front-matter; pmkb says where it breaks instead.",
     fix="Correct the YAML where shown; quote values that contain `: ` or ` #`.",
@@ -42,7 +48,9 @@ YAML_SYNTAX = rule(
     good="services: [checkout-api, payments-db]",
 )
 NOT_A_MAPPING = rule(
-    "PM103", "front-matter-mapping", "error",
+    "PM103",
+    "front-matter-mapping",
+    "error",
     "The front-matter is a mapping of `key: value` pairs.",
     "Only named keys can be validated and indexed.",
     fix="Write the front-matter as `key: value` lines, one key per line.",
@@ -50,7 +58,9 @@ NOT_A_MAPPING = rule(
     good="id: PM-2026-014\ntitle: Checkout outage",
 )
 UNKNOWN_KEY = rule(
-    "PM104", "known-keys", "error",
+    "PM104",
+    "known-keys",
+    "error",
     "Every front-matter key is one pmkb knows.",
     "A misspelt key (`severty`) would silently drop the incident from an index.",
     fix="Rename the key to one pmkb knows, or remove it.",
@@ -58,7 +68,9 @@ UNKNOWN_KEY = rule(
     good="severity: SEV2",
 )
 MISSING_KEY = rule(
-    "PM105", "required-keys", "error",
+    "PM105",
+    "required-keys",
+    "error",
     "The required keys are present: " + ", ".join(REQUIRED_KEYS) + ".",
     "Every incident needs the same facts for the indexes and the MTTD/MTTR metrics.",
     fix="Add every required key, each with a value.",
@@ -66,7 +78,9 @@ MISSING_KEY = rule(
     good="id: PM-2026-014\ntitle: Checkout outage\ndate: 2026-06-20\nstatus: final\n...",
 )
 INVALID_VALUE = rule(
-    "PM106", "value-types", "error",
+    "PM106",
+    "value-types",
+    "error",
     "Each value has the right type: a date, a timestamp, a list of names, a mapping.",
     "Typed values are what make sorting, durations and filters correct.",
     fix="Write the value in its type, e.g. a list `[a, b]` or a timestamp `2026-06-20T14:00:00Z`.",
@@ -74,7 +88,9 @@ INVALID_VALUE = rule(
     good="services: [checkout-api, payments-db]\nstarted_at: 2026-06-20T14:00:00Z",
 )
 ID_PATTERN = rule(
-    "PM107", "id-pattern", "error",
+    "PM107",
+    "id-pattern",
+    "error",
     "The `id` matches the configured pattern (default `PM-YYYY-NNN`).",
     "Stable, uniform IDs are how people cite incidents in chat, tickets and other postmortems.",
     fix="Write the `id` in the configured pattern; `pmkb new` picks the next free one.",
@@ -82,7 +98,9 @@ ID_PATTERN = rule(
     good="id: PM-2026-014",
 )
 UNKNOWN_SEVERITY = rule(
-    "PM108", "known-severity", "error",
+    "PM108",
+    "known-severity",
+    "error",
     "The `severity` is a level of the configured scale.",
     "Severity drives the required sections, the indexes and the metrics.",
     fix="Use a severity of the configured scale, e.g. SEV2.",
@@ -90,7 +108,9 @@ UNKNOWN_SEVERITY = rule(
     good="severity: SEV1",
 )
 UNKNOWN_STATUS = rule(
-    "PM109", "known-status", "error",
+    "PM109",
+    "known-status",
+    "error",
     "The `status` is one of the configured statuses (draft, in-review, final).",
     "Status decides which rules apply and whether the draft banner shows.",
     fix="Use a configured status, e.g. draft, in-review or final.",
@@ -98,7 +118,9 @@ UNKNOWN_STATUS = rule(
     good="status: final",
 )
 UNKNOWN_CATEGORY = rule(
-    "PM110", "known-factor-category", "error",
+    "PM110",
+    "known-factor-category",
+    "error",
     "Every contributing factor's `category` is from the configured taxonomy.",
     "A shared taxonomy is what lets the factor indexes show patterns across incidents.",
     fix="Use a category of the configured contributing-factor taxonomy.",
@@ -106,7 +128,9 @@ UNKNOWN_CATEGORY = rule(
     good="contributing_factors:\n  - category: technical\n    description: ...",
 )
 NAIVE_TIMESTAMP = rule(
-    "PM111", "timezone-aware", "error",
+    "PM111",
+    "timezone-aware",
+    "error",
     "Timestamps carry a timezone (`Z` or `+02:00`).",
     "Responders work across timezones; a time without one is ambiguous and breaks durations.",
     fix="Add the timezone to the timestamp, e.g. `2026-06-20T14:00:00Z` for UTC.",
@@ -114,7 +138,9 @@ NAIVE_TIMESTAMP = rule(
     good="started_at: 2026-06-20T14:00:00Z",
 )
 TIMESTAMP_ORDER = rule(
-    "PM112", "timestamp-order", "error",
+    "PM112",
+    "timestamp-order",
+    "error",
     "started_at ≤ detected_at ≤ mitigated_at ≤ resolved_at.",
     "Out-of-order timestamps give negative time-to-detect and wrong MTTR.",
     fix="Correct the timestamps so that started ≤ detected ≤ mitigated ≤ resolved.",
@@ -122,7 +148,9 @@ TIMESTAMP_ORDER = rule(
     good="started_at: 2026-06-20T14:00:00Z\ndetected_at: 2026-06-20T14:05:00Z",
 )
 UNKNOWN_SERVICE = rule(
-    "PM113", "known-service", "error",
+    "PM113",
+    "known-service",
+    "error",
     "Each service is in the service catalog (`services.yml`), when there is one.",
     "One spelling per service keeps its history on one page.",
     fix="Use the service's name from the catalog, or add the service to the catalog.",
@@ -130,7 +158,9 @@ UNKNOWN_SERVICE = rule(
     good="services: [checkout-api]",
 )
 DUPLICATE_KEY = rule(
-    "PM114", "unique-keys", "error",
+    "PM114",
+    "unique-keys",
+    "error",
     "No key appears twice in the front-matter.",
     "YAML keeps only the last of two equal keys; the first is silently lost.",
     fix="Keep one of the two keys and remove the other.",
@@ -138,7 +168,9 @@ DUPLICATE_KEY = rule(
     good="severity: SEV1",
 )
 YAML_ALIAS = rule(
-    "PM115", "no-yaml-aliases", "error",
+    "PM115",
+    "no-yaml-aliases",
+    "error",
     "The front-matter uses no YAML anchors and aliases (`&a`, `*a`).",
     "Aliases make front-matter hard to read and allow exponential-size documents.",
     fix="Write the value out where the alias is, and remove the anchor.",
@@ -146,7 +178,9 @@ YAML_ALIAS = rule(
     good="authors: [Sarah Chen, Marcus Okafor]\nincident_commander: Sarah Chen",
 )
 NO_FACTORS = rule(
-    "PM116", "contributing-factors-listed", "error",
+    "PM116",
+    "contributing-factors-listed",
+    "error",
     "A postmortem lists at least one categorised contributing factor in the front-matter.",
     "Factor categories are how the knowledge base shows recurring weaknesses.",
     fix="Add to `contributing_factors` a `- category:` of the taxonomy with a `description`.",
@@ -325,7 +359,9 @@ def _timestamp_findings(ctx: CheckContext) -> Iterator[Finding]:
 
 
 INVALID_CATALOG = rule(
-    "PM120", "service-catalog-valid", "error",
+    "PM120",
+    "service-catalog-valid",
+    "error",
     "The service catalog (`services.yml`) is a YAML list of {name, owner, tier, description}.",
     "The catalog is the one spelling of every service; a broken catalog checks nothing.",
     fix="Make the catalog a YAML list of `- name:` entries with owner, tier and description.",

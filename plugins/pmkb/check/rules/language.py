@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from pmkb.check.rules.context import CheckContext
 
 BLAME_PHRASE = rule(
-    "PM501", "blameless-phrasing", "warning",
-    "The text avoids phrases that assign blame (\"human error\", \"careless\", \"should have known\").",
+    "PM501",
+    "blameless-phrasing",
+    "warning",
+    'The text avoids phrases that assign blame ("human error", "careless", "should have known").',
     "Blame makes people hide what they know; the next postmortem gets less honest.",
     fix="Describe what in the system allowed the failure, not who caused it.",
     bad="The outage was caused by human error during the deploy.\n"
@@ -27,9 +29,11 @@ BLAME_PHRASE = rule(
     "Root cause: the failover script ran against the primary without a confirmation.",
 )
 PERSON_AS_CAUSE = rule(
-    "PM502", "no-person-as-cause", "warning",
-    "A person or a role is not the agent of a failure (\"Bob forgot\", \"Alice's mistake\", "
-    "\"the DBA ignored the alert\"); contributing factors describe conditions in the system.",
+    "PM502",
+    "no-person-as-cause",
+    "warning",
+    'A person or a role is not the agent of a failure ("Bob forgot", "Alice\'s mistake", '
+    '"the DBA ignored the alert"); contributing factors describe conditions in the system.',
     "Naming a person as a cause stops the analysis at the person instead of the system that "
     "let the mistake through.",
     fix="Make a system or a condition the subject of the failure, not a person.",
@@ -46,9 +50,11 @@ PERSON_AS_CAUSE = rule(
     "The pipeline let a change through without the required review.",
 )
 COUNTERFACTUAL = rule(
-    "PM503", "no-counterfactual-blame", "warning",
-    "No hindsight about people: \"should have\", \"could have\", \"if only\", \"had the "
-    "reviewer looked\" with a person or role as subject.",
+    "PM503",
+    "no-counterfactual-blame",
+    "warning",
+    'No hindsight about people: "should have", "could have", "if only", "had the '
+    'reviewer looked" with a person or role as subject.',
     "Hindsight judges people by what was learned afterwards; say what was missing at the time.",
     fix="Say what was missing at the time, not what a person should have done.",
     bad="The on-call engineer should have caught the error spike.\n"
@@ -64,8 +70,8 @@ _SUGGESTIONS = {
     "lapse": "what made the step easy to miss: was it manual, undocumented or unchecked?",
     "signal": "what made the signal easy to miss: where did it go, how noisy was it?",
     "operation": "describe what let the change through: which check or guard was missing?",
-    "noun": "describe the action and what in the system allowed it, e.g. \"the console "
-    "accepted the command without a confirmation\"",
+    "noun": 'describe the action and what in the system allowed it, e.g. "the console '
+    'accepted the command without a confirmation"',
     "counterfactual": "state what was missing at the time: which signal, check or "
     "information would have shown it?",
 }
@@ -77,6 +83,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         return
     people = People.of(postmortem, ctx.catalog)
     phrases = tuple(ctx.settings.blame_phrases)
+
     def wanted(text: str) -> bool:
         return worth_reading(text, people, phrases)
 
@@ -89,15 +96,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 def _finding(blame: Blame, line: int, col: int) -> Finding:
     hint = _SUGGESTIONS[blame.kind]
     if blame.rule == "phrase":
-        message = f"\"{blame.quote}\" assigns blame; describe what in the system allowed it → {hint}"
+        message = f'"{blame.quote}" assigns blame; describe what in the system allowed it → {hint}'
         return BLAME_PHRASE.at(line, col, message)
     if blame.rule == "counterfactual":
-        message = (
-            f"\"{blame.quote}\" is hindsight about a person (\"{blame.agent}\") → {hint}"
-        )
+        message = f'"{blame.quote}" is hindsight about a person ("{blame.agent}") → {hint}'
         return COUNTERFACTUAL.at(line, col, message)
     message = (
-        f"\"{blame.quote}\" names a person (\"{blame.agent}\") as the cause; describe the "
+        f'"{blame.quote}" names a person ("{blame.agent}") as the cause; describe the '
         f"condition in the system instead → {hint}"
     )
     return PERSON_AS_CAUSE.at(line, col, message)

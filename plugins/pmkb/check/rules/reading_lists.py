@@ -15,7 +15,9 @@ from pmkb.check.rules.registry import Finding, rule
 from pmkb.read.reading_lists import LoadedReadingList, SchemaProblem
 
 INVALID_LIST = rule(
-    "PM701", "reading-list-valid", "error",
+    "PM701",
+    "reading-list-valid",
+    "error",
     "A reading list's front-matter has a `title`, an optional `audience` and `items` of "
     "`{id, note}`, and no other keys.",
     "A list that cannot be read is a page onboarding engineers never see.",
@@ -25,7 +27,9 @@ INVALID_LIST = rule(
     "    note: The first payments-db pool incident; read it before the on-call rotation.\n---",
 )
 EMPTY_LIST = rule(
-    "PM702", "reading-list-not-empty", "error",
+    "PM702",
+    "reading-list-not-empty",
+    "error",
     "A reading list has at least one item.",
     "An empty list publishes a page that promises reading and offers none.",
     fix="Add an item: `- id: PM-…` with a `note` on why to read it.",
@@ -34,7 +38,9 @@ EMPTY_LIST = rule(
     "migration blocked checkout.",
 )
 UNKNOWN_ID = rule(
-    "PM703", "reading-list-known-id", "error",
+    "PM703",
+    "reading-list-known-id",
+    "error",
     "Every item's `id` is the ID of a postmortem in the knowledge base.",
     "A dangling entry is a dead link in the middle of someone's onboarding.",
     fix="Use the ID of a postmortem of the knowledge base, or remove the item.",
@@ -42,7 +48,9 @@ UNKNOWN_ID = rule(
     good="items:\n  - id: PM-2025-001\n    note: ...",
 )
 DUPLICATE_ITEM = rule(
-    "PM704", "reading-list-no-duplicates", "error",
+    "PM704",
+    "reading-list-no-duplicates",
+    "error",
     "A reading list names each postmortem once.",
     "A repeated item confuses the list's order and its previous/next links.",
     fix="Name each postmortem once; remove the repeated item.",
@@ -72,9 +80,7 @@ def list_findings(loaded: LoadedReadingList) -> list[Finding]:
     return findings + _duplicate_findings(loaded)
 
 
-def unknown_id_findings(
-    lists: Iterable[LoadedReadingList], known_ids: set[str]
-) -> list[tuple[str, Finding]]:
+def unknown_id_findings(lists: Iterable[LoadedReadingList], known_ids: set[str]) -> list[tuple[str, Finding]]:
     """PM703: (path, finding) for every item whose `id` is not a known postmortem ID."""
     known = sorted(known_ids)
     findings: list[tuple[str, Finding]] = []
@@ -99,7 +105,8 @@ def _duplicate_findings(loaded: LoadedReadingList) -> list[Finding]:
             earlier, earlier_line = first[item.id]
             findings.append(
                 DUPLICATE_ITEM.at(
-                    line, col,
+                    line,
+                    col,
                     f"`{item.id}` is already item {earlier} of this list (line {earlier_line}); "
                     "list each postmortem once",
                 )
@@ -131,9 +138,7 @@ def _describe(problem: SchemaProblem) -> str:
     return f"`{key}`: {str(error['msg']).lower()}"
 
 
-def _describe_item(
-    kind: str, number: int, rest: tuple[str | int, ...], item_keys: tuple[str, ...]
-) -> str:
+def _describe_item(kind: str, number: int, rest: tuple[str | int, ...], item_keys: tuple[str, ...]) -> str:
     key = ".".join(str(part) for part in rest)
     if kind in ("model_type", "dict_type") or not rest:
         return (

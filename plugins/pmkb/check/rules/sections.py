@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from pmkb.read.document import Section
 
 MISSING_SECTION = rule(
-    "PM201", "required-sections", "error",
+    "PM201",
+    "required-sections",
+    "error",
     "Every section the severity requires is present as a `##` heading (aliases count).",
     "A uniform structure lets readers find the impact or the action items of any incident at once.",
     fix="Add the section as a level-2 heading, e.g. `## Impact`; an alias counts too.",
@@ -22,7 +24,9 @@ MISSING_SECTION = rule(
     good="## Summary\n...\n## Impact\n...\n## Timeline\n...\n## Action Items",
 )
 EMPTY_SECTION = rule(
-    "PM202", "non-empty-sections", "error",
+    "PM202",
+    "non-empty-sections",
+    "error",
     "Required sections have content (an HTML comment does not count).",
     "An empty heading looks complete in review and teaches nothing.",
     fix="Write the section's content; an HTML comment does not count.",
@@ -30,17 +34,20 @@ EMPTY_SECTION = rule(
     good="## What Went Well\nThe on-call engineer had a runbook for pool exhaustion.",
 )
 SUMMARY_LENGTH = rule(
-    "PM203", "summary-length", "error",
+    "PM203",
+    "summary-length",
+    "error",
     "The Summary is one to three sentences.",
     "The summary is what the catalog and search results show; it must stand on its own.",
     fix="Write the Summary in one to three sentences; move detail to Impact or Timeline.",
-    bad="## Summary\nThe checkout API failed. Then it recovered. Payments were slow. "
-    "Then the queue drained.",
+    bad="## Summary\nThe checkout API failed. Then it recovered. Payments were slow. Then the queue drained.",
     good="## Summary\nFor 22 minutes, 4% of checkouts failed because the payments database "
     "pool was exhausted after a deploy.",
 )
 IMPACT_QUANTIFIED = rule(
-    "PM204", "impact-quantified", "error",
+    "PM204",
+    "impact-quantified",
+    "error",
     "The Impact section contains a number (users, orders, minutes, percent, money).",
     "Without a number, readers cannot compare incidents or judge what a fix is worth.",
     fix="Quantify the impact: users, requests, orders, minutes, percent or money.",
@@ -68,13 +75,15 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         count = sentence_count(summary.text)
         if not 1 <= count <= 3:
             yield SUMMARY_LENGTH.at(
-                summary.line, 1,
+                summary.line,
+                1,
                 f"summary has {count} sentences; write 1 to 3 (move detail to Impact or Timeline)",
             )
     impact = postmortem.sections.get("Impact")
     if impact is not None and has_content(impact) and not _NUMBER.search(impact.text):
         yield IMPACT_QUANTIFIED.at(
-            impact.line, 1,
+            impact.line,
+            1,
             "impact has no number; quantify it (users, requests, orders, minutes, %, money)",
         )
 
@@ -89,7 +98,8 @@ def _missing(ctx: CheckContext, name: str) -> Finding:
     )
     if misplaced is not None:
         return MISSING_SECTION.at(
-            misplaced.line, 1,
+            misplaced.line,
+            1,
             f"section `{name}` must be a level-2 heading: write `## {misplaced.title}`",
         )
     severity = ctx.postmortem.meta.severity
@@ -97,7 +107,8 @@ def _missing(ctx: CheckContext, name: str) -> Finding:
         severity = "every severity"
     also = f" (or {', '.join(aliases[:3])})" if aliases else ""
     return MISSING_SECTION.at(
-        document.body_first_line, 1,
+        document.body_first_line,
+        1,
         f"missing section `## {name}`{also}, required for {severity}",
     )
 

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from pmkb.check.rules.context import CheckContext
 
 SUPPRESSION_REASON = rule(
-    "PM801", "suppression-with-reason", "warning",
+    "PM801",
+    "suppression-with-reason",
+    "warning",
     "A `pmkb-disable` comment names the rule codes it silences and, after a colon, the reason.",
     "A silenced warning without a reason cannot be reviewed; `pmkb check --list-suppressions` "
     "audits them all.",
@@ -31,6 +33,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if problem is not None:
             example = "<!-- pmkb-disable PM501: quoted from the incident channel -->"
             yield SUPPRESSION_REASON.at(
-                suppression.line, 1,
+                suppression.line,
+                1,
                 f"suppression {problem}; write it as `{example}`",
             )

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from pmkb.check.rules.context import CheckContext
 
 TIMELINE_TABLE = rule(
-    "PM401", "timeline-table", "error",
+    "PM401",
+    "timeline-table",
+    "error",
     "The Timeline is a Markdown table with a time column (| Time (UTC) | Event | Source |).",
     "A table of timestamped events is readable at a glance and can be checked for order.",
     fix="Write the Timeline as a table: | Time (UTC) | Event | Source |.",
@@ -21,7 +23,9 @@ TIMELINE_TABLE = rule(
     "| 14:05 | Pool usage alert fired | PagerDuty |",
 )
 TIMELINE_TIME = rule(
-    "PM402", "timeline-time-format", "error",
+    "PM402",
+    "timeline-time-format",
+    "error",
     "Every timeline time parses: HH:MM, HH:MM:SS, YYYY-MM-DD HH:MM or ISO 8601.",
     "Times that parse can be ordered, compared with the front-matter and shown consistently.",
     fix="Write the time as HH:MM or YYYY-MM-DD HH:MM, in UTC.",
@@ -29,7 +33,9 @@ TIMELINE_TIME = rule(
     good="| 14:05 | Pool usage alert fired |",
 )
 TIMELINE_ORDER = rule(
-    "PM403", "timeline-order", "error",
+    "PM403",
+    "timeline-order",
+    "error",
     "Timeline rows are in chronological order.",
     "Readers reconstruct cause and effect from the order of events.",
     fix="Put the rows in time order; write YYYY-MM-DD HH:MM when the incident crosses midnight.",
@@ -45,7 +51,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     if not section.tables:
         if section.body_lines and any(line.strip() for line in section.body_lines):
             yield TIMELINE_TABLE.at(
-                section.line, 1,
+                section.line,
+                1,
                 "timeline must be a table: | Time (UTC) | Event | Source |",
             )
         return
@@ -53,14 +60,15 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for entry, row in zip(ctx.postmortem.timeline, section.tables[0].rows, strict=False):
         if entry.time is None:
             yield TIMELINE_TIME.at(
-                row.line, 1,
-                f"timeline time `{entry.time_text}` does not parse; "
-                "use HH:MM or YYYY-MM-DD HH:MM (UTC)",
+                row.line,
+                1,
+                f"timeline time `{entry.time_text}` does not parse; use HH:MM or YYYY-MM-DD HH:MM (UTC)",
             )
             continue
         if previous is not None and _before(entry.time, previous[0], ctx):
             yield TIMELINE_ORDER.at(
-                row.line, 1,
+                row.line,
+                1,
                 f"timeline row is earlier than the row on line {previous[1]}; order rows by time "
                 "(write YYYY-MM-DD HH:MM when the incident crosses midnight)",
             )
