@@ -283,7 +283,7 @@ def export(out_dir: Path, config_file: Path) -> None:
 @main.command()
 @click.argument("code", required=False)
 def rule(code: str | None) -> None:
-    """Explain a rule (e.g. `pmkb rule PM309`), or list them all."""
+    """Explain one rule (`pmkb rule PM309`) or list them all."""
     if code is None:
         for listed in sorted(RULES.values(), key=lambda r: r.code):
             click.echo(f"{listed.code}  {listed.level:<7}  {listed.name}: {listed.summary}")
