@@ -107,10 +107,7 @@ def build_site(
     )
     pages = {view.src_uri: view for view in views}
     if urls.HOME not in own_pages:
-        pages[urls.HOME] = View(urls.HOME, site_name, "home.html", {})
-    for view in pages.values():
-        if view.template == "home.html":
-            view.context.update(index=index, recent=HOME_RECENT)
+        pages[urls.HOME] = View(urls.HOME, site_name, "home.html", {"index": index, "recent": HOME_RECENT})
     return SiteModel(
         settings=settings,
         checked=checked,
