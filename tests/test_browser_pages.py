@@ -179,6 +179,22 @@ def test_no_page_type_overflows_horizontally_on_a_phone(phone, base_url, by_id):
     assert not wide, f"wider than the {PHONE} px screen (scroll width, screen): {wide}"
 
 
+def test_no_stray_scrollbar_under_a_table_on_a_desktop(driver, base_url, by_id):
+    """A table that fits shows no horizontal scrollbar (scrollers nested in scrollers did)."""
+    stray = {}
+    for name, path in page_types(by_id).items():
+        open_page(driver, base_url + path)
+        scrolling = driver.execute_script("""
+          return [...document.querySelectorAll('article *')].filter(e =>
+            ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)
+            && e.scrollWidth > e.clientWidth
+            && e.querySelector('table') && e.querySelector('table').offsetWidth <= e.clientWidth
+          ).map(e => e.className);""")
+        if scrolling:
+            stray[name] = scrolling
+    assert not stray, f"scrollbars under tables that fit: {stray}"
+
+
 def test_catalog_rows_are_cards_on_a_phone(phone, base_url):
     open_page(phone, base_url + "/incidents/")
     row = phone.find_element(By.CSS_SELECTOR, "[data-pmkb-catalog] tbody tr")
