@@ -13,6 +13,7 @@ from mkdocs.utils import get_relative_url
 
 from pmkb.know import urls
 from pmkb.know.site import HOME_RECENT
+from pmkb.mkdocs.body_renderer import render_with_markdown_it
 from pmkb.mkdocs.page_toc import toc_of
 from pmkb.mkdocs.render import Links, Renderer
 from pmkb.mkdocs.theming import with_document_title, with_feed_link
@@ -27,17 +28,26 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from pmkb.know.site import SiteModel
+    from pmkb.publish.body_html import HeadingOptions
 
 
 class SitePages:
     """The site model, drawn into MkDocs' pages."""
 
-    def __init__(self, site: SiteModel, renderer: Renderer, page_urls: dict[str, str]) -> None:
+    def __init__(
+        self,
+        site: SiteModel,
+        renderer: Renderer,
+        page_urls: dict[str, str],
+        headings: HeadingOptions | None = None,
+    ) -> None:
         self.site = site
         self.renderer = renderer
         self.page_urls = page_urls
         """Source path → URL of every page, as MkDocs placed them."""
         self.id_regex = id_regex(site.settings.id_pattern)
+        self.headings = headings
+        """How postmortem bodies' headings are drawn by markdown-it; None: by MkDocs."""
         self.lit_tab: Page | None = None
         """The nav page marked active while a page below it renders (its tab lights up)."""
 
@@ -56,6 +66,8 @@ class SitePages:
             return markdown
         if postmortem is not None:
             page.meta["title"] = html.escape(postmortem.meta.title or "")
+            if self.headings is not None:
+                render_with_markdown_it(page, self.headings)
         elif isinstance(page.meta.get("title"), str):
             page.meta["title"] = html.escape(page.meta["title"])
         return link_incident_ids(markdown, self.id_regex, lambda i: self._link_to(i, src))

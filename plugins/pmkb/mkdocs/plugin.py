@@ -13,6 +13,7 @@ from pmkb.check.cache import ResultCache, cache_dir_for
 from pmkb.check.knowledge_base import KnowledgeBase
 from pmkb.clock import build_date
 from pmkb.know.site import build_site
+from pmkb.mkdocs.body_renderer import heading_options
 from pmkb.mkdocs.files import own_pages, place_site
 from pmkb.mkdocs.pages import SitePages
 from pmkb.mkdocs.render import Renderer
@@ -33,10 +34,11 @@ if TYPE_CHECKING:
 class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # legacy config_scheme
     """Validates every postmortem on each build, fails on errors, generates the indexes."""
 
-    # Every setting is an option (validated by pydantic); `search` is the plugin's own.
+    # Every setting is an option (validated by pydantic); `search` and `fast_markdown` are the plugin's own.
     config_scheme = (
         *((name, c.Optional(c.Type(object))) for name in Settings.model_fields),
         ("search", c.Type(bool, default=True)),
+        ("fast_markdown", c.Type(bool, default=True)),
     )
 
     def __init__(self) -> None:
@@ -72,7 +74,8 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
         )
         files = place_site(files, config, site)
         assert self.renderer is not None, "on_config made it"
-        self.pages = SitePages(site, self.renderer, {f.src_uri: f.url for f in files})
+        headings = heading_options(config) if self.config["fast_markdown"] else None
+        self.pages = SitePages(site, self.renderer, {f.src_uri: f.url for f in files}, headings)
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, **_: Any) -> str:
