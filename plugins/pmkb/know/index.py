@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -94,7 +94,11 @@ class KnowledgeIndex:
     by_id: dict[str, Postmortem]
     catalog: ServiceCatalog | None = None
     _linked: dict[str, list[Postmortem]] = field(default_factory=dict)
-    _by_feature: dict[tuple[str, str], list[Postmortem]] = field(default_factory=dict)
+    _ranked: list[Postmortem] = field(default_factory=list)
+    """One postmortem per ID, newest first: what `similar` ranks."""
+    _rank: dict[str, int] = field(default_factory=dict)
+    _by_feature: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """Per service, category or tag: the ranks of its newest `SIMILAR_POOL` incidents."""
 
     def related(self, postmortem: Postmortem) -> list[Postmortem]:
         """Incidents this one lists in `related`, and those that list it, newest first."""
@@ -106,19 +110,19 @@ class KnowledgeIndex:
         Score: 3 per shared service, 2 per shared factor category, 1 per shared tag;
         ties go to the newer incident. Only incidents sharing a feature are scored.
         """
-        excluded = {postmortem.meta.id, *(p.meta.id for p in self.related(postmortem))}
-        scores: dict[str, int] = defaultdict(int)
+        # Incidents are counted by their place in `_ranked` (0 is the newest), so that the
+        # scoring runs in Counter's C loop: this is called for every postmortem page.
+        scores: Counter[int] = Counter()
         for feature in _features(postmortem):
             # Candidates are the newest incidents of each feature: a popular service
             # would otherwise make every page score every incident (quadratic builds).
-            for other in self._by_feature.get(feature, [])[:SIMILAR_POOL]:
-                scores[other.meta.id or ""] += _WEIGHTS[feature[0]]
-        candidates = (self.by_id[other_id] for other_id in scores if other_id not in excluded)
-        return heapq.nlargest(
-            count,
-            candidates,
-            key=lambda other: (scores[other.meta.id or ""], other.meta.date, other.meta.id),
-        )
+            candidates = self._by_feature.get(feature, [])
+            for _ in range(_WEIGHTS[feature[0]]):
+                scores.update(candidates)
+        for excluded in (postmortem, *self.related(postmortem)):
+            scores.pop(self._rank.get(excluded.meta.id or "", -1), None)
+        best = heapq.nlargest(count, [(score, -rank) for rank, score in scores.items()])
+        return [self._ranked[-rank] for _, rank in best]
 
     def why_similar(self, postmortem: Postmortem, other: Postmortem) -> SharedFeatures:
         """What two incidents have in common, for the "similar because" line."""
@@ -182,10 +186,13 @@ def build_index(
         catalog=catalog,
     )
     index._linked = _links(published, by_id)
-    by_feature: dict[tuple[str, str], list[Postmortem]] = defaultdict(list)
-    for postmortem in by_id.values():
+    index._ranked = list(by_id.values())
+    index._rank = {identifier: rank for rank, identifier in enumerate(by_id)}
+    by_feature: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for rank, postmortem in enumerate(index._ranked):
         for feature in _features(postmortem):
-            by_feature[feature].append(postmortem)
+            if len(by_feature[feature]) < SIMILAR_POOL:
+                by_feature[feature].append(rank)
     index._by_feature = dict(by_feature)
     return index
 

@@ -32,10 +32,16 @@ class Links:
         self._page_url = page_url
         self._page_urls = page_urls
         self._index = index
+        self._relative: dict[str, str] = {}
+        """Each URL once: a listing links the same severities and services on every row."""
 
     def page(self, src_uri: str) -> str:
         """A page by its source path (see `know/urls.py`), or a file by its site path."""
-        return get_relative_url(self._page_urls.get(src_uri, src_uri), self._page_url)
+        url = self._relative.get(src_uri)
+        if url is None:
+            url = get_relative_url(self._page_urls.get(src_uri, src_uri), self._page_url)
+            self._relative[src_uri] = url
+        return url
 
     def postmortem(self, postmortem: Postmortem) -> str:
         return self.page(postmortem.rel_path)
@@ -133,14 +139,13 @@ class Renderer:
         self.env.filters["markdown"] = inline_markdown
         self.env.filters["excerpt"] = excerpt
         self.env.tests["overdue_on"] = lambda tracked, today: tracked.is_overdue(today)
+        ranks = {name: rank for rank, name in enumerate(settings.severities, start=1)}
         self.env.globals.update(
             charts_of=all_charts,
             durations=durations,
             kinds=urls.KINDS,
             urls=urls,
-            severity_rank=lambda name: (
-                settings.severities.index(name) + 1 if name in settings.severities else 0
-            ),
+            severity_rank=lambda name: ranks.get(name, 0),
             settings=settings,
             slugify=slugify,
             stages=stages,

@@ -9,6 +9,7 @@ nothing a field holds can run in a reader's browser.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -23,10 +24,16 @@ def inline_markdown(text: object) -> Markup:
     """One line of Markdown as safe inline HTML (no paragraph around it)."""
     if text is None:
         return Markup("")
-    html = _INLINE.renderInline(str(text))
-    return Markup(sanitize_body(html))  # noqa: S704 (sanitised just above)
+    return Markup(_inline_html(str(text)))  # noqa: S704 (sanitised there)
 
 
+@lru_cache(maxsize=65536)
+def _inline_html(text: str) -> str:
+    """Cached: one action item is drawn in several listings."""
+    return sanitize_body(_INLINE.renderInline(text))
+
+
+@lru_cache(maxsize=65536)  # one incident's summary is drawn in several listings
 def excerpt(text: str, limit: int = 260) -> str:
     """Whole sentences of `text` up to about `limit` characters.
 
