@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from pmkb.check.engine import rule_level
@@ -51,7 +52,7 @@ class SiteModel:
     """Every generated page, by source path."""
     today: dt.date
 
-    @property
+    @cached_property  # asked for each page
     def unpublished(self) -> frozenset[str]:
         """Postmortems read but not published (drafts, when drafts are not published)."""
         return frozenset(p.rel_path for p in self.checked.postmortems) - set(self.postmortems)

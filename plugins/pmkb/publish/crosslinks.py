@@ -26,6 +26,8 @@ def id_regex(id_pattern: str) -> re.Pattern[str]:
 
 def link_incident_ids(markdown: str, ids: re.Pattern[str], target: Callable[[str], str | None]) -> str:
     """Replace each ID in plain text with `[ID](target(ID))` when target knows it."""
+    if ids.search(markdown) is None:
+        return markdown
     lines = markdown.split("\n")
     fence: str | None = None
     for number, line in enumerate(lines):
@@ -39,7 +41,8 @@ def link_incident_ids(markdown: str, ids: re.Pattern[str], target: Callable[[str
             continue
         if line.startswith(("    ", "\t")) and not line.lstrip().startswith("|"):
             continue  # indented code block (or list continuation: left alone, to be safe)
-        lines[number] = _link_line(line, ids, target)
+        if ids.search(line) is not None:
+            lines[number] = _link_line(line, ids, target)
     return "\n".join(lines)
 
 
