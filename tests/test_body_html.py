@@ -139,3 +139,24 @@ def test_fast_markdown_false_renders_with_python_markdown(tmp_path: Path) -> Non
     page = "site/postmortems/2026/checkout/index.html"
     assert "<li>not a list in Python-Markdown</li>" in (fast / page).read_text()
     assert "<li>not a list in Python-Markdown</li>" not in (slow / page).read_text()
+
+
+@pytest.mark.parametrize(
+    "markdown_text",
+    [
+        "[x](javascript:alert(1)) [y](JAVASCRIPT:alert(1)) [e](&#106;avascript:alert(1))",
+        "[v](vbscript:msgbox(1)) ![i](data:text/html;base64,PHNjcmlwdD4=)",
+        "A <script>alert(1)</script> and <img src=x onerror=alert(1)>",
+        "<javascript:alert(1)> and <a href='javascript:alert(1)'>x</a>",
+    ],
+)
+def test_nothing_executable_survives_in_a_built_postmortem(tmp_path: Path, markdown_text: str) -> None:
+    postmortem = VALID.replace("## Impact\n", f"## Impact\n\n{markdown_text}\n")
+    root = tiny_site(tmp_path, {"2026/checkout.md": postmortem})
+    build = mkdocs_build(root)
+    assert build.returncode == 0, build.stderr
+    page = (root / "site" / "postmortems" / "2026" / "checkout" / "index.html").read_text()
+    article = page.split("<article", 1)[1].split("</article>", 1)[0].lower()
+    assert not re.search(r'(href|src)="\s*(javascript|vbscript|data:text)', article)
+    assert "<script" not in article
+    assert "onerror" not in article

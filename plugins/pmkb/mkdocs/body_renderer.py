@@ -17,6 +17,7 @@ from mkdocs.structure.pages import Page, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
 from pmkb.publish.body_html import HeadingOptions, render_body, renders_alike
+from pmkb.publish.sanitize import sanitize_body
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -50,8 +51,11 @@ def heading_options(config: MkDocsConfig) -> HeadingOptions | None:
     return HeadingOptions(**toc)
 
 
-def render_with_markdown_it(page: Page, options: HeadingOptions) -> None:
-    """Have MkDocs render this page's Markdown with markdown-it, if it renders alike."""
+def render_with_markdown_it(page: Page, options: HeadingOptions, sanitized: set[str]) -> None:
+    """Have MkDocs render this page's Markdown with markdown-it, if it renders alike.
+
+    The HTML is sanitised here, and the page's source path added to `sanitized`.
+    """
 
     def render(config: MkDocsConfig, files: Files) -> None:
         if page.markdown is None or not renders_alike(page.markdown):
@@ -59,7 +63,8 @@ def render_with_markdown_it(page: Page, options: HeadingOptions) -> None:
             return
         links = _RelativePathTreeprocessor(page.file, files, config)
         body = render_body(page.markdown, options, links.path_to_url)
-        page.content = body.html
+        page.content = body.html if body.safe else sanitize_body(body.html)
+        sanitized.add(page.file.src_uri)
         page.toc = get_toc(body.toc_tokens)
         page._title_from_render = body.title
         page.present_anchor_ids = body.anchor_ids

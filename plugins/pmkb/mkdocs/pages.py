@@ -50,6 +50,8 @@ class SitePages:
         if urls.METRICS in site.pages:  # drawn in another process meanwhile
             renderer.env.globals["charts_of"] = BackgroundCharts(site.metrics).charts_of
         self.headings = headings
+        self.sanitized: set[str] = set()
+        """Postmortems whose HTML was made safe as it was rendered."""
         """How postmortem bodies' headings are drawn by markdown-it; None: by MkDocs."""
         self.lit_tab: Page | None = None
         """The nav page marked active while a page below it renders (its tab lights up)."""
@@ -70,7 +72,7 @@ class SitePages:
         if postmortem is not None:
             page.meta["title"] = html.escape(postmortem.meta.title or "")
             if self.headings is not None:
-                render_with_markdown_it(page, self.headings)
+                render_with_markdown_it(page, self.headings, self.sanitized)
         elif isinstance(page.meta.get("title"), str):
             page.meta["title"] = html.escape(page.meta["title"])
         return link_incident_ids(markdown, self.id_regex, lambda i: self._link_to(i, src))
@@ -93,7 +95,7 @@ class SitePages:
                 page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
             return drawn
         if src in self.site.postmortems:
-            return sanitize_body(content)
+            return content if src in self.sanitized else sanitize_body(content)
         reading_list = self.site.reading_lists.get(src)
         if reading_list is not None:
             return sanitize_body(content) + self.renderer.render(

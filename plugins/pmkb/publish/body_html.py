@@ -57,6 +57,9 @@ class RenderedBody:
     title: str | None
     """The text of a leading h1, as MkDocs takes a page title from it."""
     anchor_ids: set[str] = field(default_factory=set)
+    safe: bool = False
+    """Nothing to sanitise: the text had no raw HTML (no `<` at all), and markdown-it
+    leaves `javascript:`, `vbscript:`, `file:` and non-image `data:` links as text."""
 
 
 def renders_alike(markdown: str) -> bool:
@@ -92,7 +95,8 @@ def render_body(markdown: str, options: HeadingOptions, resolve_link: Callable[[
         return f'<h{level} id="{html.escape(anchor)}">{inner}{permalink}</h{level}>'
 
     body = _HEADING.sub(heading, rendered)
-    return RenderedBody(body, nest_toc_tokens(tokens), title, {html.unescape(i) for i in _ID.findall(body)})
+    anchors = {html.unescape(i) for i in _ID.findall(body)}
+    return RenderedBody(body, nest_toc_tokens(tokens), title, anchors, safe="<" not in markdown)
 
 
 def _resolved(match: re.Match[str], resolve_link: Callable[[str], str]) -> str:
