@@ -1,16 +1,51 @@
-"""The build's memory at its peak, Pagefind writing its bundle: Pagefind's allocator hands
-freed memory back, and the build process returns its free heap first."""
+"""The build's memory at its peak, Pagefind writing its bundle: written postmortem pages
+let go of their HTML and source, Pagefind's allocator hands freed memory back, and the
+build process returns its free heap first."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 from pathlib import Path
 
 import pytest
+from conftest import VALID
 from pmkb.mkdocs.search import ALLOCATOR, StreamingIndex, release_free_memory
+from test_site_build import mkdocs_build, tiny_site
 
 linux = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads /proc")
+
+HOOK = """
+import json
+from mkdocs.plugins import event_priority
+
+seen = {}
+
+def on_files(files, config):
+    seen["files"] = files
+
+@event_priority(-200)  # after every plugin
+def on_post_build(config):
+    pages = [f.page for f in seen["files"].documentation_pages() if f.page is not None]
+    held = {p.file.src_uri: [p.title, p.content is not None, bool(p.markdown)] for p in pages}
+    with open("held.json", "w") as handle:
+        json.dump(held, handle)
+"""
+
+
+def test_written_postmortem_pages_let_go_of_their_html_and_source(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, {"2026/checkout.md": VALID})
+    (root / "hook.py").write_text(HOOK)
+    with (root / "mkdocs.yml").open("a") as config:
+        config.write("hooks:\n  - hook.py\n")
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    held = json.loads((root / "held.json").read_text())
+    assert held["2026/checkout.md"] == ["Checkout errors after payments deploy", False, False]
+    assert held["index.md"] == ["Home", True, True]  # not a postmortem: left as MkDocs keeps it
+    page = (root / "site" / "postmortems" / "2026" / "checkout" / "index.html").read_text()
+    assert "connection pool" in page.lower()
 
 
 def _environment(pid: int) -> dict[str, str]:
