@@ -9,11 +9,12 @@ For each size: pmkb's full build (validation, generated pages, Pagefind; its on-
 cache deleted first, so every build is cold) and plain mkdocs-material building the very
 same postmortem pages (plugin removed, Material's own search on, nav = home only),
 alternating, medians of the rounds: wall time, peak RSS of the whole process tree
-(sampled from /proc), site size. Then `pmkb check` of a 10,000-file corpus in fresh
-processes, cold and warm (after editing one file), alternating, medians of
-`--check-rounds`, against the parse floor (read, YAML, markdown-it.rs block parse of
-every file, on one core) measured in the same run. Last, in
-a real Chromium, the bytes a first page view and a first search transfer at the largest
+(sampled from /proc), site size; and pmkb's peak split by process (the build itself,
+Pagefind's indexer, other children such as the check's pool) with each one's own peak.
+Then `pmkb check` of a 10,000-file corpus in fresh processes, cold and warm (after
+editing one file), alternating, medians of `--check-rounds`, against the parse floor
+(read, YAML, markdown-it.rs block parse of every file, on one core) measured in the same
+run. Last, in a real Chromium, the bytes a first page view and a first search transfer at the largest
 size, and the largest page of the site. Needs Linux (/proc) for the RSS.
 """
 
