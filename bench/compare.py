@@ -9,11 +9,12 @@ For each size: pmkb's full build (validation, generated pages, Pagefind; its on-
 cache deleted first, so every build is cold) and plain mkdocs-material building the very
 same postmortem pages (plugin removed, Material's own search on, nav = home only),
 alternating, medians of the rounds: wall time, peak RSS of the whole process tree
-(sampled from /proc), site size. Then `pmkb check` of a 10,000-file corpus in fresh
-processes, cold and warm (after editing one file), alternating, medians of
-`--check-rounds`, against the parse floor (read, YAML, markdown-it.rs block parse of
-every file, on one core) measured in the same run. Last, in
-a real Chromium, the bytes a first page view and a first search transfer at the largest
+(sampled from /proc), site size; and pmkb's peak split by process (the build itself,
+Pagefind's indexer, other children such as the check's pool) with each one's own peak.
+Then `pmkb check` of a 10,000-file corpus in fresh processes, cold and warm (after
+editing one file), alternating, medians of `--check-rounds`, against the parse floor
+(read, YAML, markdown-it.rs block parse of every file, on one core) measured in the same
+run. Last, in a real Chromium, the bytes a first page view and a first search transfer at the largest
 size, and the largest page of the site. Needs Linux (/proc) for the RSS.
 """
 
@@ -29,7 +30,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -74,10 +75,22 @@ class Run:
     wall: float
     peak_rss: int
     """Bytes: the largest sum of RSS over the process and its descendants."""
+    at_peak: dict[str, int] = field(default_factory=dict)
+    """That sum by role (see `_role`), at the moment it peaked."""
+    role_peaks: dict[str, int] = field(default_factory=dict)
+    """Each role's own largest RSS (summed over its processes), whenever it was."""
 
 
-def _tree_rss(root: int) -> int:
-    """RSS of a process and all its descendants, from /proc."""
+def _role(cmdline: bytes, root: bool) -> str:
+    """Which part of a build a process is: the build itself, Pagefind's indexer, or
+    another child (the check's pool workers, multiprocessing's resource tracker)."""
+    if root:
+        return "build"
+    return "pagefind" if b"pagefind" in cmdline else "workers"
+
+
+def _tree_rss(root: int) -> dict[str, int]:
+    """RSS of a process and all its descendants, from /proc, by role."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -91,30 +104,48 @@ def _tree_rss(root: int) -> int:
         pid = int(entry)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root]
+    roles: dict[str, int] = {}
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                role = _role(handle.read(), pid == root)
+        except OSError:
+            role = "workers"
+        roles[role] = roles.get(role, 0) + rss.get(pid, 0)
         todo += children.get(pid, [])
-    return total
+    return roles
 
 
 def measure(command: list[str], cwd: Path) -> Run:
     """Run a command to completion; wall time and peak RSS of its process tree."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak, at_peak = 0, {}
+    role_peaks: dict[str, int] = {}
     stderr: list[bytes] = []
     reader = threading.Thread(target=lambda: stderr.append(process.stderr.read()))  # type: ignore[union-attr]
     reader.start()
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
+        roles = _tree_rss(process.pid)
+        if sum(roles.values()) > peak:
+            peak, at_peak = sum(roles.values()), roles
+        for role, size in roles.items():
+            role_peaks[role] = max(role_peaks.get(role, 0), size)
         time.sleep(0.05)
     wall = time.perf_counter() - start
     reader.join()
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed in {cwd}:\n{b''.join(stderr).decode()[-3000:]}")
-    return Run(wall, peak)
+    return Run(wall, peak, at_peak, role_peaks)
+
+
+def breakdown(run: Run) -> str:
+    """Where a run's peak RSS was, by process role, and each role's own peak."""
+    parts = " + ".join(f"{role} {size / 1e6:.0f}" for role, size in sorted(run.at_peak.items()))
+    own = ", ".join(f"{role} {size / 1e6:.0f}" for role, size in sorted(run.role_peaks.items()))
+    return f"peak {run.peak_rss / 1e6:.0f} MB = {parts}; each on its own at most: {own} MB"
 
 
 def tree_size(path: Path) -> int:
@@ -184,6 +215,8 @@ def bench_builds(root: Path, sizes: list[int], rounds: int, plain: bool) -> Path
         all_runs = ", ".join(f"{r.wall:.1f}" for r in runs["pmkb"])
         plain_runs = ", ".join(f"{r.wall:.1f}" for r in runs["plain"])
         print(f"{'':>6}   rounds: pmkb {all_runs} s; plain {plain_runs or '-'} s")
+        middle = sorted(runs["pmkb"], key=lambda r: r.peak_rss)[(len(runs["pmkb"]) - 1) // 2]
+        print(f"{'':>6}   pmkb memory (median round): {breakdown(middle)}")
         last = ours
     if len(sizes) > 1:
         for name, walls in growth.items():

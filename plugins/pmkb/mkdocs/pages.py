@@ -158,8 +158,9 @@ class SitePages:
 
     def finish(self, output: str, page: Page, site_name: str) -> str:
         """The written HTML: the incident ID in the tab title, the feed announced."""
-        if page.file.src_uri in self.site.pages:
-            page.content = None  # written now: no need to hold a listing's HTML to the end
+        if page.file.src_uri in self.site.pages or page.file.src_uri in self.site.postmortems:
+            page.content = None  # written now: no need to hold its HTML to the end
+            page.markdown = ""  # nor its source ("", not None: MkDocs reads None as unread)
         if self.lit_tab is not None:
             self.lit_tab.active, self.lit_tab = False, None
         postmortem = self.site.postmortems.get(page.file.src_uri)

@@ -11,11 +11,21 @@ Pagefind's rule is kept: when some pages mark their content with `data-pagefind-
 only those are indexed. Pages without the mark are therefore not sent (the 5 MB
 generated listings would only be parsed to be dropped); if no page carries it, they are
 read back from the site at the end and indexed whole, as `pagefind --site` would.
+
+Memory: Pagefind holds every page it has parsed (about 70 KB a page, mostly its word
+map, whatever the HTML sent) and, while it writes the bundle, about 3.5 times that. So
+the build's peak is at `finish`, Pagefind's writing on top of the build process. Two
+things lower it: Pagefind's allocator (jemalloc) is told to hand freed pages back at once
+instead of keeping them for reuse (about a fifth less, no slower), and the build process
+returns its own free heap to the system before asking for the bundle.
 """
 
 from __future__ import annotations
 
 import base64
+import ctypes
+import ctypes.util
+import gc
 import json
 import os
 import subprocess
@@ -32,6 +42,9 @@ log = get_plugin_logger(__name__)
 PAGEFIND_TIMEOUT = 600
 BODY_MARK = "data-pagefind-body"
 CONFIG = {"exclude_selectors": [".headerlink"]}  # the ¶ permalinks are not content
+ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+"""Pagefind's binary is built with jemalloc (its settings read from this variable): freed
+memory goes back to the system at once. A setting of the user's own is left alone."""
 
 
 def _executable() -> str:
@@ -55,6 +68,7 @@ class StreamingIndex:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
+            env={ALLOCATOR[0]: ALLOCATOR[1], **os.environ},
         )
         self._lock = threading.Condition()
         self._next_id = 0
@@ -87,6 +101,7 @@ class StreamingIndex:
                 timeout=PAGEFIND_TIMEOUT,
             ):
                 self._fail("timed out indexing pages")
+        release_free_memory()  # Pagefind's writing is the build's peak: make room for it
         self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle_dir)})
         if self._errors:
             self._fail("\n".join(self._errors[:10]))
@@ -194,3 +209,16 @@ class StreamingIndex:
         self._stderr.seek(0)
         output = self._stderr.read().decode(errors="replace").strip()
         raise PluginError(f"Pagefind failed: {reason}" + (f"\n{output}" if output else ""))
+
+
+def release_free_memory() -> None:
+    """Collect garbage and hand the heap's free pages back to the system (glibc's
+    `malloc_trim`; elsewhere only the collection)."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):  # no C library by that name, or not glibc
+        return
+    if trim is not None:
+        trim(0)

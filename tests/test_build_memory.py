@@ -1,0 +1,94 @@
+"""The build's memory at its peak, Pagefind writing its bundle: written postmortem pages
+let go of their HTML and source, Pagefind's allocator hands freed memory back, and the
+build process returns its free heap first."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+
+import pytest
+from conftest import VALID
+from pmkb.mkdocs.search import ALLOCATOR, StreamingIndex, release_free_memory
+from test_site_build import mkdocs_build, tiny_site
+
+linux = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads /proc")
+
+HOOK = """
+import json
+from mkdocs.plugins import event_priority
+
+seen = {}
+
+def on_files(files, config):
+    seen["files"] = files
+
+@event_priority(-200)  # after every plugin
+def on_post_build(config):
+    pages = [f.page for f in seen["files"].documentation_pages() if f.page is not None]
+    held = {p.file.src_uri: [p.title, p.content is not None, bool(p.markdown)] for p in pages}
+    with open("held.json", "w") as handle:
+        json.dump(held, handle)
+"""
+
+
+def test_written_postmortem_pages_let_go_of_their_html_and_source(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path, {"2026/checkout.md": VALID})
+    (root / "hook.py").write_text(HOOK)
+    with (root / "mkdocs.yml").open("a") as config:
+        config.write("hooks:\n  - hook.py\n")
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    held = json.loads((root / "held.json").read_text())
+    assert held["2026/checkout.md"] == ["Checkout errors after payments deploy", False, False]
+    assert held["index.md"] == ["Home", True, True]  # not a postmortem: left as MkDocs keeps it
+    page = (root / "site" / "postmortems" / "2026" / "checkout" / "index.html").read_text()
+    assert "connection pool" in page.lower()
+
+
+def _environment(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+    return dict(entry.split("=", 1) for entry in raw.split("\0") if "=" in entry)
+
+
+@linux
+def test_pagefind_runs_with_its_allocator_told_to_return_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ALLOCATOR[0], raising=False)
+    index = StreamingIndex()
+    try:
+        assert _environment(index._process.pid).get(ALLOCATOR[0]) == "dirty_decay_ms:0,muzzy_decay_ms:0"
+    finally:
+        index.close()
+
+
+@linux
+def test_a_users_own_allocator_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ALLOCATOR[0], "narenas:1")
+    index = StreamingIndex()
+    try:
+        assert _environment(index._process.pid).get(ALLOCATOR[0]) == "narenas:1"
+    finally:
+        index.close()
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+@linux
+def test_free_heap_goes_back_to_the_system() -> None:
+    # 100 MB of blocks with a small live block after each one: once the large ones are
+    # freed the heap is full of holes that malloc keeps unless told to give them back.
+    blocks, pins = [], []
+    for _ in range(5_000):
+        blocks.append(bytearray(20_000))
+        pins.append(bytearray(1_000))
+    del blocks
+    before = _rss()
+    release_free_memory()
+    assert before - _rss() > 50_000_000
+    assert len(pins) == 5_000
