@@ -105,11 +105,13 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.search is not None:  # Pagefind writes its bundle while pmkb writes its files
+            self.search.write(Path(config.site_dir) / "pagefind")
         if self.pages is not None:
             self.pages.write_files(config)
         if self.search is not None:
             search, self.search = self.search, None
-            search.finish(Path(config.site_dir) / "pagefind")
+            search.finish()
 
     def on_build_error(self, *, error: Exception | None) -> None:
         if self.search is not None:

@@ -78,6 +78,9 @@ class StreamingIndex:
         self._errors: list[str] = []
         self._unmarked: list[tuple[str, Path]] = []
         self._marked = False
+        self._writing: int | None = None
+        """The message id of the WriteFiles request, once sent."""
+        self._bundle_dir: Path | None = None
         self._reader = threading.Thread(target=self._read, name="pagefind-responses", daemon=True)
         self._reader.start()
         self._index_id = self._call({"type": "NewIndex", "config": CONFIG})["index_id"]
@@ -90,8 +93,9 @@ class StreamingIndex:
         self._marked = True
         self._send_file(html, url)
 
-    def finish(self, bundle_dir: Path) -> None:
-        """Wait for every page to be indexed and write the bundle into `bundle_dir`."""
+    def write(self, bundle_dir: Path) -> None:
+        """Once every page is indexed, start writing the bundle into `bundle_dir`; the
+        build goes on with its own files meanwhile, and `finish` waits for the bundle."""
         if not self._marked:
             for url, output in self._unmarked:
                 self._send_file(output.read_text(encoding="utf-8"), url)
@@ -102,11 +106,19 @@ class StreamingIndex:
             ):
                 self._fail("timed out indexing pages")
         release_free_memory()  # Pagefind's writing is the build's peak: make room for it
-        self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle_dir)})
+        self._writing = self._send(
+            {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle_dir)}, wait=True
+        )
+        self._bundle_dir = bundle_dir
+
+    def finish(self) -> None:
+        """Wait for the bundle `write` started, and stop the service."""
+        assert self._writing is not None, "write() first"
+        self._response(self._writing, "WriteFiles")
         if self._errors:
             self._fail("\n".join(self._errors[:10]))
         self.close()
-        log.info("Pagefind indexed the site into %s", bundle_dir)
+        log.info("Pagefind indexed the site into %s", self._bundle_dir)
 
     def close(self) -> None:
         """Stop the service (after `finish`, or when the build failed)."""
@@ -138,16 +150,19 @@ class StreamingIndex:
 
     def _call(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Send a request and wait for its response."""
-        message_id = self._send(payload, wait=True)
+        return self._response(self._send(payload, wait=True), payload["type"])
+
+    def _response(self, message_id: int, request: str) -> dict[str, Any]:
+        """Wait for the response to a request sent with `wait=True`."""
         with self._lock:
             if not self._lock.wait_for(
                 lambda: self._waiting[message_id] is not None or self._dead(),
                 timeout=PAGEFIND_TIMEOUT,
             ):
-                self._fail(f"no answer to {payload['type']}")
+                self._fail(f"no answer to {request}")
             response = self._waiting.pop(message_id)
         if response is None:
-            self._fail(f"stopped before answering {payload['type']}")
+            self._fail(f"stopped before answering {request}")
         assert response is not None
         if response.get("type") == "Error":
             self._fail(str(response.get("message")))
