@@ -76,3 +76,31 @@ def test_results_keep_the_order_of_the_jobs_before_any_sorting(
     assert [r.postmortem.path for r in pooled] == [job.display for job in jobs]
     assert [r.digest for r in pooled] == [r.digest for r in serial]
     assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]
+
+
+def test_this_process_and_the_workers_share_the_chunks_and_agree(
+    docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process takes chunks from the back while the workers take them from the front;
+    slowed here (the spawned workers are not), it leaves most of them to a worker."""
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    jobs = [
+        parallel.Job(p.relative_to(docs).as_posix(), p.relative_to(docs).as_posix(), str(p))
+        for p in sorted(docs.rglob("*.md"))
+    ]
+    inputs = parallel.Inputs(Settings(), None, __import__("datetime").date(2026, 7, 1))
+    serial = parallel.check_files(jobs, inputs, workers=1)
+    checked_here: list[str] = []
+    check_file = parallel.check_file
+
+    def slow_check_file(job: parallel.Job, inputs: parallel.Inputs) -> parallel.FileResult:
+        checked_here.append(job.display)
+        __import__("time").sleep(0.2)
+        return check_file(job, inputs)
+
+    monkeypatch.setattr(parallel, "check_file", slow_check_file)
+    pooled = parallel.check_files(jobs, inputs, workers=2, minimum=1)
+    assert 0 < len(checked_here) < len(jobs)
+    assert checked_here[0] == jobs[(len(jobs) - 1) // 4 * 4].display  # the last chunk, first
+    assert [r.postmortem.path for r in pooled] == [job.display for job in jobs]
+    assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]

@@ -93,17 +93,35 @@ def available_cores() -> int:
 def check_files(
     jobs: list[Job], inputs: Inputs, workers: int | None = None, minimum: int = PARALLEL_MIN
 ) -> list[FileResult]:
-    """Results for `jobs`, in their order; in a pool of `workers` processes (default: one
-    per core) when there are at least `minimum` jobs."""
+    """Results for `jobs`, in their order; over `workers` processes (default: one per
+    core, this one included) when there are at least `minimum` jobs.
+
+    This process checks chunks too, from the last one back, while the pool's workers take
+    them from the first one on: a spawned worker spends half a second importing pmkb
+    before its first chunk, and this process would otherwise only wait.
+    """
     workers = workers or available_cores()
     if workers < 2 or len(jobs) < max(minimum, 1):
         return [check_file(job, inputs) for job in jobs]
     chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        min(workers, len(chunks)), mp_context=context, initializer=_start_worker, initargs=(inputs,)
-    ) as pool:
-        return [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
+    pool = ProcessPoolExecutor(
+        min(workers - 1, len(chunks)), mp_context=context, initializer=_start_worker, initargs=(inputs,)
+    )
+    try:
+        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+        here: dict[int, list[FileResult]] = {}
+        for number in reversed(range(len(chunks))):
+            if not futures[number].cancel():
+                break  # a worker has this chunk, so it has had every one before it
+            here[number] = [check_file(job, inputs) for job in chunks[number]]
+        return [
+            result
+            for number, future in enumerate(futures)
+            for result in (here[number] if number in here else future.result())
+        ]
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 _inputs: Inputs | None = None
