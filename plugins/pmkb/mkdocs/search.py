@@ -41,10 +41,26 @@ log = get_plugin_logger(__name__)
 
 PAGEFIND_TIMEOUT = 600
 BODY_MARK = "data-pagefind-body"
+BODY_START = "<div data-pagefind-body>"
+BODY_END = "<!-- /data-pagefind-body -->"
+"""pmkb's `partials/content.html` puts this after the element `BODY_START` opens."""
 CONFIG = {"exclude_selectors": [".headerlink"]}  # the ¶ permalinks are not content
 ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 """Pagefind's binary is built with jemalloc (its settings read from this variable): freed
 memory goes back to the system at once. A setting of the user's own is left alone."""
+
+
+def searchable_part(html: str) -> str:
+    """What Pagefind reads of a page pmkb's theme drew: the <html> tag (the language) and
+    the element marked `data-pagefind-body`. A postmortem page is about 27 KB, 10 KB of
+    it that element; sent alone, Pagefind parses a third as much and keeps up with the
+    build. A page whose theme lacks pmkb's end mark (a site's own content.html) is whole."""
+    start, end = html.find(BODY_START), html.find(BODY_END)
+    html_tag = html.find("<html")
+    if start < 0 or end < start or html_tag < 0:
+        return html
+    opening = html[html_tag : html.index(">", html_tag) + 1]
+    return f"<!doctype html>{opening}<body>{html[start:end]}</body></html>"
 
 
 def _executable() -> str:
@@ -91,7 +107,7 @@ class StreamingIndex:
             self._unmarked.append((url, output))
             return
         self._marked = True
-        self._send_file(html, url)
+        self._send_file(searchable_part(html), url)
 
     def write(self, bundle_dir: Path) -> None:
         """Once every page is indexed, start writing the bundle into `bundle_dir`; the
