@@ -272,13 +272,12 @@ def _ambiguous_table(body: str) -> bool:
     """Whether a delimiter-like line follows text with a pipe missing from one of the two:
     `a | b` over `---`, `a` over `:--`. markdown-it.rs and markdown-it-py read such a pair
     differently (a table or a setext heading); tables as people write them have pipes."""
-    lines = body.split("\n")
     for match in _TABLE_WITHOUT_PIPES.finditer(body):
-        index = body.count("\n", 0, match.start())
-        line = lines[index]
-        if index == 0 or "-" not in line:
+        line = match.group()  # the whole line: the pattern runs from ^ to $
+        start = match.start()
+        if start == 0 or "-" not in line:
             continue
-        previous = lines[index - 1]
+        previous = body[body.rfind("\n", 0, start - 1) + 1 : start - 1]
         if previous.strip() and ("|" not in line or "|" not in previous):
             return True
     return False
