@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from pmkb.check.language import blame
+from pmkb.check.language import blame, vagueness
 from pmkb.check.language.people import People
 from pmkb.check.language.sentences import sentences, tokens
 from pmkb.settings import Settings
@@ -81,3 +82,34 @@ def test_judge_skips_only_words_that_start_no_finding(text: str, factor: bool) -
         sentence = blame._Sentence(text, words, PEOPLE, factor)
         every_word = [hit for index, token in enumerate(words) if (hit := sentence._at(index, token))]
         assert sentence.judge() == every_word
+
+
+ACTION_PIECES = (
+    "Add", "an", "alert", "when", "the", "pool", "exceeds", "85%", "and", "then", "plus", "Improve",
+    "monitoring", "going", "forward", "in", "future", "if", "possible", "be", "more", "careful",
+    "payments-db", "retryPolicy", "max.poll.records", "on-call", "runbook", "by", "adding", "per",
+    "AND", "Then", "ſ", "K", "ı", "İ", "`code`", "2", "x_y", "infra/prod", "as", "needed", "so",
+    "that", "rather", "than", "Investigate", "review", "the", "process", "again",
+)  # fmt: skip
+actions = st.lists(
+    st.tuples(st.sampled_from(ACTION_PIECES), st.sampled_from((" ", " ", ", ", "; ", ": ", "-", ""))),
+    min_size=1,
+    max_size=14,
+).map(lambda parts: "".join(word + gap for word, gap in parts))
+
+
+@settings(max_examples=400)
+@given(actions)
+@example("Investigate plus add an alert")
+@example("Investigate, then review the runbook going forward")
+@example("Review the retryPolicy alert")
+@example("Review the alert when the pool exceeds its limit")
+@example("Add the pool alert more attentive")
+def test_vagueness_shortcuts_judge_as_the_plain_patterns(action: str) -> None:
+    fast = vagueness.judge(action)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vagueness, "_cannot_match", lambda _text, _literals: False)
+        patch.setattr(vagueness, "_MAYBE_IDENTIFIER", re.compile(""))
+        patch.setattr(vagueness, "_has_condition", lambda text: bool(vagueness._CONDITION.search(text)))
+        plain = vagueness.judge(action)
+    assert fast == plain
