@@ -186,9 +186,12 @@ _DATE_AND_SPACES = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(?=\d)")
 
 def parse_timeline_time(text: str) -> dt.datetime | dt.time | None:
     """`14:05`, `14:05:30`, `2026-06-20 14:05` or ISO 8601 (`…T14:05:00Z`)."""
-    text = _UTC_SUFFIX.sub("", text.strip()) or text
-    text = _DATE_AND_SPACES.sub(r"\1 ", text)  # `2021-12-10   15:40`
-    clock = _CLOCK.fullmatch(text)
+    stripped = text.strip()
+    clock = _CLOCK.fullmatch(stripped)  # the usual `14:05`: no suffix or date to take off
+    if clock is None:
+        text = _UTC_SUFFIX.sub("", stripped) or text
+        text = _DATE_AND_SPACES.sub(r"\1 ", text)  # `2021-12-10   15:40`
+        clock = _CLOCK.fullmatch(text)
     if clock:
         hour, minute, second = (int(part or 0) for part in clock.groups())
         if hour < 24 and minute < 60 and second < 60:

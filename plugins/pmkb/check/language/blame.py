@@ -151,7 +151,8 @@ def _phrase_index(phrases: tuple[str, ...]) -> _PhraseIndex:
     return _PhraseIndex(
         phrase_pattern(phrases),
         frozenset(p.casefold().split()[0] for p in phrases if p.strip()),
-        tuple(tuple(p.split(" ")) for p in folded) if ascii_only else None,
+        # longest piece first: it is the likeliest to be missing
+        tuple(tuple(sorted(p.split(" "), key=len, reverse=True)) for p in folded) if ascii_only else None,
     )
 
 
