@@ -8,6 +8,8 @@ import random
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from pmkb.read import yaml_reader
 from pmkb.read.yaml_reader import _construct, _Locator, _Unusual, read_yaml
 
@@ -92,3 +94,28 @@ def test_values_and_positions_match_pyyaml(text: str) -> None:
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
     assert repr(read_yaml(text, 2).value) == repr(expected)
+
+
+@given(
+    st.integers(0, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.one_of(st.none(), st.tuples(st.integers(0, 25), st.integers(0, 61), st.integers(0, 61))),
+    st.sampled_from(["Z", "", "+02:00", ".5Z"]),
+)
+def test_timestamps_read_as_pyyaml_builds_them(
+    year: int, month: int, day: int, clock: tuple[int, int, int] | None, zone: str
+) -> None:
+    text = f"{year:04d}-{month:02d}-{day:02d}"
+    if clock is not None:
+        text += "T{:02d}:{:02d}:{:02d}".format(*clock) + zone
+    try:
+        expected: object = yaml.load(f"at: {text}", Loader=yaml.CSafeLoader)
+    except ValueError as exc:
+        expected = f"invalid YAML value: {exc}"
+    result = read_yaml(f"at: {text}")
+    got = result.problems[0].message if result.failed else result.value
+    assert got == expected
+    if not result.failed:
+        assert type(got["at"]) is type(expected["at"])  # type: ignore[index]
+        assert repr(getattr(got["at"], "tzinfo", None)) == repr(getattr(expected["at"], "tzinfo", None))  # type: ignore[index]

@@ -334,8 +334,11 @@ class ResultCache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            members: dict[int, list[str]] = {}
+            for name in self._entries:
+                members.setdefault(shard_of(name), []).append(name)
             for shard in sorted({shard_of(changed) for changed in self._changed}):
-                self._save_shard(shard)
+                self._save_shard(shard, members.get(shard, []))
             index = {name: entry._index_entry() for name, entry in self._entries.items()}
             _write(path, _MAGIC, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
             current = {path.name, *(self._shard_file(n).name for n in range(SHARDS))}
@@ -347,8 +350,8 @@ class ResultCache:
         self._index_dirty = False
         self._changed = set()
 
-    def _save_shard(self, shard: int) -> None:
-        members = [name for name in self._entries if shard_of(name) == shard]
+    def _save_shard(self, shard: int, members: list[str]) -> None:
+        """Write one shard: the postmortems of `members`, the entries in it."""
         blobs: dict[str, tuple[str, bytes]] = {}
         on_disk: dict[str, tuple[str, bytes]] | None = None
         for name in members:

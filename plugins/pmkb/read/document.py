@@ -7,19 +7,22 @@ raises: problems with the file itself become `ReadProblem`s for the rules to rep
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
 from markdown_it_pyrs import Node
 
 from pmkb.read.yaml_reader import Path, ReadProblem, nearest_position, read_yaml
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 MAX_BYTES = 2_000_000
 """Larger files are refused: no postmortem is this long, and parsing would be slow."""
@@ -37,16 +40,28 @@ paragraph, and a heading quoted in a blockquote is not a section. About five tim
 than markdown-it-py's block pass, which was half of a cold check; `tests/test_block_parse.py`
 holds it to markdown-it-py's headings, sections, tables and lines."""
 
-_reference_parser = MarkdownIt("commonmark").enable("table").disable(["inline", "list", "blockquote"])
-"""markdown-it-py with the same rules, for the bodies `_ambiguous_table` picks out."""
 
-_full_markdown = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+@functools.cache
+def _reference_parser() -> MarkdownIt:
+    """markdown-it-py with the same rules, for the bodies `_ambiguous_table` picks out.
+    Made (and markdown-it-py imported) on first use: most checks never need it, and each
+    process of a parallel check would import it for nothing."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "list", "blockquote"])
+
+
+@functools.cache
+def _full_markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 def markdown_tokens(text: str) -> list[Token]:
     """The full CommonMark parse (lists, quotes, inline), for readers that need nesting:
     `pmkb import` reads other teams' lists and headings at any level with it."""
-    return _full_markdown.parse(text)
+    return _full_markdown().parse(text)
 
 
 @dataclass
@@ -257,13 +272,12 @@ def _ambiguous_table(body: str) -> bool:
     """Whether a delimiter-like line follows text with a pipe missing from one of the two:
     `a | b` over `---`, `a` over `:--`. markdown-it.rs and markdown-it-py read such a pair
     differently (a table or a setext heading); tables as people write them have pipes."""
-    lines = body.split("\n")
     for match in _TABLE_WITHOUT_PIPES.finditer(body):
-        index = body.count("\n", 0, match.start())
-        line = lines[index]
-        if index == 0 or "-" not in line:
+        line = match.group()  # the whole line: the pattern runs from ^ to $
+        start = match.start()
+        if start == 0 or "-" not in line:
             continue
-        previous = lines[index - 1]
+        previous = body[body.rfind("\n", 0, start - 1) + 1 : start - 1]
         if previous.strip() and ("|" not in line or "|" not in previous):
             return True
     return False
@@ -414,7 +428,7 @@ def _cell_text(cell: Node) -> str:
 def _parse_body_tokens(body: str, offset: int, document: Document) -> None:
     """The sections from markdown-it-py's block tokens, for the rare body whose tables
     markdown-it.rs reads differently (see `_ambiguous_table`)."""
-    tokens = _reference_parser.parse(body)
+    tokens = _reference_parser().parse(body)
     lines = body.split("\n")
     open_section: tuple[Heading, int] | None = None
     section_tokens: list[Token] = []

@@ -8,6 +8,7 @@ so that each problem gets its own code and position.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -76,8 +77,10 @@ class ActionItem(BaseModel):
     line: int
 
 
-class TimelineEntry(BaseModel):
-    """A row of the Timeline table."""
+@dataclass(slots=True)
+class TimelineEntry:
+    """A row of the Timeline table. A dataclass, not a model: only the timeline rule reads
+    it, from values the reader has already typed, and a check makes one per row."""
 
     time: dt.datetime | dt.time | None
     """None when the time cell does not parse."""

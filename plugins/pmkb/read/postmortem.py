@@ -149,9 +149,12 @@ def item_state(status: str, settings: Settings) -> str | None:
     return settings.status_lookup.get(normalise_status(status))
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_iso_date(text: str) -> dt.date | None:
     """A strict YYYY-MM-DD date, or None."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+    if not _ISO_DATE.fullmatch(text.strip()):
         return None
     try:
         return dt.date.fromisoformat(text.strip())
@@ -177,13 +180,18 @@ def _action_item(table: ActionTable, row: TableRow, settings: Settings) -> Actio
 
 
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_UTC_SUFFIX = re.compile(r"\s*\(?UTC\)?$|Z$", re.IGNORECASE)
+_DATE_AND_SPACES = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(?=\d)")
 
 
 def parse_timeline_time(text: str) -> dt.datetime | dt.time | None:
     """`14:05`, `14:05:30`, `2026-06-20 14:05` or ISO 8601 (`…T14:05:00Z`)."""
-    text = re.sub(r"\s*\(?UTC\)?$|Z$", "", text.strip(), flags=re.IGNORECASE) or text
-    text = re.sub(r"^(\d{4}-\d{2}-\d{2})\s+(?=\d)", r"\1 ", text)  # `2021-12-10   15:40`
-    clock = _CLOCK.fullmatch(text)
+    stripped = text.strip()
+    clock = _CLOCK.fullmatch(stripped)  # the usual `14:05`: no suffix or date to take off
+    if clock is None:
+        text = _UTC_SUFFIX.sub("", stripped) or text
+        text = _DATE_AND_SPACES.sub(r"\1 ", text)  # `2021-12-10   15:40`
+        clock = _CLOCK.fullmatch(text)
     if clock:
         hour, minute, second = (int(part or 0) for part in clock.groups())
         if hour < 24 and minute < 60 and second < 60:

@@ -7,6 +7,8 @@ duplicate keys, which YAML silently collapses, are reported.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +109,30 @@ def read_yaml(text: str, first_line: int = 1) -> YamlResult:
 
 
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_UTC_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")
+
+
+def _plain_timestamp(text: str) -> dt.date | dt.datetime | None:
+    """What PyYAML's constructor builds for the two timestamp shapes front-matter is
+    written in (`2026-06-20`, `2026-06-20T14:00:00Z`), without its generic regex and
+    bookkeeping; None for any other shape or an impossible date (the constructor
+    builds those, or raises its own error)."""
+    found = _UTC_TIME.fullmatch(text)
+    try:
+        if found is not None:
+            year, month, day, hour, minute, second = map(int, found.groups())
+            return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+        found = _DATE.fullmatch(text)
+        if found is not None:
+            year, month, day = map(int, found.groups())
+            return dt.date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
@@ -125,6 +151,10 @@ def _construct(node: yaml.Node, loader: Any, depth: int = 0) -> Any:
     if kind is yaml.ScalarNode:
         if node.tag == _STR:
             return node.value
+        if node.tag == _TIMESTAMP:
+            value = _plain_timestamp(node.value)
+            if value is not None:
+                return value
         return loader.construct_object(node, deep=True)
     if kind is yaml.MappingNode and node.tag == _MAP:
         mapping: dict[Any, Any] = {}

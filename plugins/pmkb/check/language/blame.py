@@ -85,6 +85,20 @@ _MODIFIERS = frozenset("own simple honest big small careless obvious single".spl
 _BY = frozenset({"by", "of", "from"})
 _NEGATING = lexicon.NEGATIONS | {"no", "than", "wasn't", "isn't", "not"}
 _NOT_DUTIES = frozenset({"have", "get", "receive", "need", "want", "exist", "happen", "work"})
+_AT_WORDS = (
+    lexicon.COUNTERFACTUAL_MODALS
+    | lexicon.CONTRACTED_COUNTERFACTUALS
+    | {f"{modal}n't" for modal in lexicon.COUNTERFACTUAL_MODALS}
+    | {"if", "had", "did", "was"}
+    | lexicon.FAILURE_VERBS
+    | lexicon.FAIL_AUX
+    | lexicon.NEGATIONS
+    | lexicon.FAILURE_NOUNS
+    | lexicon.OPERATION_VERBS
+    | lexicon.PERSON_POSSESSIVES
+)
+"""The words `_Sentence._at` looks at (besides possessives): a sentence's other words
+cannot start a finding, and are skipped without a call."""
 
 
 @functools.cache
@@ -98,6 +112,50 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class _PhraseIndex:
+    """The configured blame phrases, ready for `worth_reading`'s test."""
+
+    pattern: re.Pattern[str] | None
+    first_words: frozenset[str]
+    pieces: tuple[tuple[str, ...], ...] | None
+    """Each phrase's literal pieces (the pattern's text between its `\\s+`), when every
+    phrase is ASCII: in ASCII text a match of the (case-blind) pattern contains every piece
+    of its phrase in lower case, so a text lacking a piece of each phrase needs no search.
+    None when a phrase is not ASCII (case-blind matching pairs ASCII with other letters)."""
+
+    def search(self, text: str) -> bool:
+        """`pattern.search(text)`, skipped when the pieces prove it finds nothing."""
+        if self.pattern is None:
+            return False
+        if self.pieces is not None and text.isascii() and not _has_all_pieces(text.lower(), self.pieces):
+            return False
+        return self.pattern.search(text) is not None
+
+
+def _has_all_pieces(lowered: str, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether `lowered` contains every piece of some phrase."""
+    for pieces in phrases:
+        for piece in pieces:
+            if piece not in lowered:
+                break
+        else:
+            return True
+    return False
+
+
+@functools.cache
+def _phrase_index(phrases: tuple[str, ...]) -> _PhraseIndex:
+    folded = sorted({p.casefold() for p in phrases}, key=len, reverse=True)
+    ascii_only = all(p.isascii() for p in folded)
+    return _PhraseIndex(
+        phrase_pattern(phrases),
+        frozenset(p.casefold().split()[0] for p in phrases if p.strip()),
+        # longest piece first: it is the likeliest to be missing
+        tuple(tuple(sorted(p.split(" "), key=len, reverse=True)) for p in folded) if ascii_only else None,
+    )
+
+
 def worth_reading(text: str, people: People, phrases: tuple[str, ...] = ()) -> bool:
     """Whether some sentence of `text` could be blame: a cheap test on its words."""
     lowered = text.lower()
@@ -105,20 +163,16 @@ def worth_reading(text: str, people: People, phrases: tuple[str, ...] = ()) -> b
         lowered = lowered.replace("’", "'")
     if "'s" in lowered:
         lowered = lowered.replace("'s", "")
-    words = set(_WORD.findall(lowered))
-    if not words.isdisjoint(_TRIGGERS) and (
-        not words.isdisjoint(_CUES) or not words.isdisjoint(people.known) or "@" in text
+    words = _WORD.findall(lowered)  # a list: `isdisjoint` takes any iterable, no set needed
+    # The cue first: most passages name no one, and the trigger words are common.
+    if (not _CUES.isdisjoint(words) or not people.known.isdisjoint(words) or "@" in text) and (
+        not _TRIGGERS.isdisjoint(words)
     ):
         return True
-    if phrases and not words.isdisjoint(_first_words(phrases)):
-        pattern = phrase_pattern(phrases)
-        return pattern is not None and pattern.search(text) is not None
-    return False
-
-
-@functools.cache
-def _first_words(phrases: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(p.casefold().split()[0] for p in phrases if p.strip())
+    if not phrases:
+        return False
+    index = _phrase_index(phrases)
+    return not index.first_words.isdisjoint(words) and index.search(text)
 
 
 def find_blame(passage: Passage, people: People, phrases: tuple[str, ...] = ()) -> list[Blame]:
@@ -180,9 +234,10 @@ class _Sentence:
     def judge(self) -> list[Blame]:
         hits: list[Blame] = []
         for index, token in enumerate(self.words):
-            hit = self._at(index, token)
-            if hit is not None:
-                hits.append(hit)
+            if token.lower in _AT_WORDS or token.is_possessive:
+                hit = self._at(index, token)
+                if hit is not None:
+                    hits.append(hit)
         return hits
 
     def _at(self, index: int, token: Token) -> Blame | None:

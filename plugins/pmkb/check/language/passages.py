@@ -99,37 +99,35 @@ def passage(
     pieces: list[tuple[int, int, str]], context: Context, wanted: Wanted = _everything
 ) -> Passage | None:
     """A passage from (line, column, text) pieces, joined with spaces."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    places: list[tuple[int, int]] = []
-    length = 0
-    for line, col, text in pieces:
-        offsets.append(length)
-        places.append((line, col))
-        parts.append(text)
-        length += len(text) + 1
-    raw = " ".join(parts)
+    raw = " ".join([text for _line, _col, text in pieces])
     if not wanted(raw):
         return None
     joined = mask(raw) if _MAYBE_MASKED.search(raw) else raw
     if not joined.strip():
         return None
-    return Passage(joined, context, tuple(offsets), tuple(places))
+    offsets: list[int] = []
+    length = 0
+    for _line, _col, text in pieces:
+        offsets.append(length)
+        length += len(text) + 1
+    places = tuple([(line, col) for line, col, _text in pieces])
+    return Passage(joined, context, tuple(offsets), places)
 
 
 def passages(postmortem: Postmortem, settings: Settings, wanted: Wanted = _everything) -> Iterator[Passage]:
     """Every passage of a postmortem (front-matter title and factors, then the body) whose
     raw text `wanted` accepts."""
-    yield from _front_matter_passages(postmortem, wanted)
     document = postmortem.document
-    lines = document.source.split("\n")[document.body_first_line - 1 :]
-    yield from body_passages(lines, document.body_first_line, settings, wanted)
+    lines = document.source.split("\n")
+    yield from _front_matter_passages(postmortem, lines, wanted)
+    body = lines[document.body_first_line - 1 :]
+    yield from body_passages(body, document.body_first_line, settings, wanted)
 
 
-def _front_matter_passages(postmortem: Postmortem, wanted: Wanted) -> Iterator[Passage]:
+def _front_matter_passages(postmortem: Postmortem, lines: list[str], wanted: Wanted) -> Iterator[Passage]:
+    """`lines`: the file's."""
     if postmortem.document.front_matter is None:
         return
-    lines = postmortem.document.source.split("\n")
     positions = postmortem.document.front_matter.key_positions
     found = passage(_yaml_value_pieces(lines, positions.get(("title",))), "prose", wanted)
     if found is not None:
@@ -180,8 +178,9 @@ def body_passages(
     """Paragraphs, list items and table cells of Markdown lines starting at `first_line`."""
     reader = _BodyReader(settings, wanted)
     for number, line in enumerate(lines, start=first_line):
-        yield from reader.feed(number, line)
-    yield from reader.flush()
+        reader.feed(number, line)
+    reader.flush()
+    return iter(reader.found)
 
 
 class _BodyReader:
@@ -190,6 +189,8 @@ class _BodyReader:
     def __init__(self, settings: Settings, wanted: Wanted) -> None:
         self._settings = settings
         self._wanted = wanted
+        self.found: list[Passage] = []
+        """The passages read so far, in order."""
         self._fence: str | None = None
         self._in_comment = False
         self._in_quote = False
@@ -200,7 +201,7 @@ class _BodyReader:
         self._source = -1
         """The index of the current table's Source column, or -1."""
 
-    def feed(self, number: int, raw: str) -> Iterator[Passage]:
+    def feed(self, number: int, raw: str) -> None:
         stripped = raw.strip()
         first = stripped[:1]
         if self._fence is not None:
@@ -211,52 +212,55 @@ class _BodyReader:
         if first in ("`", "~"):
             marker = _FENCE.match(raw)
             if marker:
-                yield from self.flush()
+                self.flush()
                 self._fence = marker.group(1)
                 return
-        line = self._strip_comments(raw) if self._in_comment or "<!--" in raw else raw
-        stripped = line.strip()
-        first = stripped[:1]
+        line = raw
+        if self._in_comment or "<!--" in raw:
+            line = self._strip_comments(raw)
+            stripped = line.strip()
+            first = stripped[:1]
         if not stripped:
-            yield from self.flush()
+            self.flush()
             self._in_quote = False
             return
         if first == ">" or self._in_quote:
-            yield from self.flush()
+            self.flush()
             self._in_quote = True
             return
         if first == "#":
             heading = _HEADING.match(line)
             if heading:
-                yield from self.flush()
+                self.flush()
                 if len(heading.group(1)) == 2:
                     name = normalise_heading(heading.group(2))
                     section = self._settings.section_lookup.get(name)
                     self._context = "factor" if section in FACTOR_SECTIONS else "prose"
                 return
         if first == "|":
-            yield from self._flush_paragraph()
-            yield from self._table_row(number, line)
+            self._flush_paragraph()
+            self._table_row(number, line)
             return
         self._columns = None
         if first in "-*+0123456789":
             item = _LIST_ITEM.match(line)
             if item:
-                yield from self._flush_paragraph()
+                self._flush_paragraph()
                 line = " " * len(item.group(1)) + line[len(item.group(1)) :]
-        start = len(line) - len(line.lstrip())
-        self._paragraph.append((number, start + 1, line[start:].rstrip()))
+                stripped = line.strip()
+        # `stripped` is the line's text from its first non-blank character
+        self._paragraph.append((number, len(line) - len(line.lstrip()) + 1, stripped))
 
-    def flush(self) -> Iterator[Passage]:
-        yield from self._flush_paragraph()
+    def flush(self) -> None:
+        self._flush_paragraph()
         self._columns = None
 
-    def _flush_paragraph(self) -> Iterator[Passage]:
+    def _flush_paragraph(self) -> None:
         if self._paragraph:
             found = passage(self._paragraph, self._context, self._wanted)
             self._paragraph = []
             if found is not None:
-                yield found
+                self.found.append(found)
 
     def _strip_comments(self, line: str) -> str:
         """The line with HTML comments blanked (same length), tracking multi-line ones."""
@@ -279,7 +283,7 @@ class _BodyReader:
                 rest, self._in_comment = rest[start:], True
         return "".join(out)
 
-    def _table_row(self, number: int, line: str) -> Iterator[Passage]:
+    def _table_row(self, number: int, line: str) -> None:
         if self._columns is None:
             self._columns = [self._column_key(text) for _col, text in _cells(line)]
             self._source = self._columns.index("source") if "source" in self._columns else -1
@@ -294,7 +298,7 @@ class _BodyReader:
             if key == "text" and text and self._wanted(text):
                 found = passage([(number, col, text)], self._context)
                 if found is not None:
-                    yield found
+                    self.found.append(found)
 
     def _column_key(self, header: str) -> str:
         name = normalise_heading(header)

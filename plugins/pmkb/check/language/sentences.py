@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TOKEN = re.compile(r"[@\w][\w'’.\-/]*\w|[@\w]|[,;:()]")
 _BOUNDARY = re.compile(r"[.!?]+[\"”’)\]]*\s+(?=[\"“(\[*_]*[A-Z0-9@])")
@@ -17,8 +17,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or clause punctuation. A named tuple: sentences are judged word by word,
+    and a tuple is made several times faster than a frozen dataclass."""
+
     text: str
     lower: str
     """Lower case, with ’ written '."""
@@ -61,7 +63,8 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The words (and clause punctuation) of `text[start:end]`, offsets into `text`."""
-    return [
-        Token(m.group(0), m.group(0).lower().replace("’", "'"), m.start(), m.end())
-        for m in _TOKEN.finditer(text, start, len(text) if end is None else end)
-    ]
+    found: list[Token] = []
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        word = match.group()
+        found.append(Token(word, word.lower().replace("’", "'"), match.start(), match.end()))
+    return found

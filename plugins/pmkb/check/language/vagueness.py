@@ -88,6 +88,39 @@ _VAGUE_TAIL = re.compile(
     r"as appropriate|if possible|when possible|make it better|more careful|more attentive)\b",
     re.IGNORECASE,
 )
+_VAGUE_TAIL_WORDS = tuple("again forward future possible needed appropriate better careful attentive".split())
+"""Every match of `_VAGUE_TAIL` contains one of these."""
+_CLAUSE_BREAKS = (",", ";", ":", "and", "then", "plus")
+"""Every match of `_CLAUSES` contains one of these."""
+_CONDITION_IN_LOWER_CASE = re.compile(_CONDITION.pattern)
+"""`_CONDITION` for ASCII text in lower case: the same matches, found several times faster
+than by ignoring case."""
+_MAYBE_IDENTIFIER = re.compile(r"[_./\d-]|[a-z][A-Z]")
+"""What every match of `_IDENTIFIER` contains: a cheap test before its backtracking."""
+
+
+def _cannot_match(text: str, literals: tuple[str, ...]) -> bool:
+    """Whether a case-blind pattern each of whose matches contains one of `literals` (in
+    lower case) cannot match `text`: ASCII text without any of them. Other text is left to
+    the pattern (ignoring case, it pairs some ASCII letters with others: s with ſ, k with K)."""
+    if not text.isascii():
+        return False
+    lowered = text.lower()
+    return not any(literal in lowered for literal in literals)
+
+
+def _has_condition(text: str) -> bool:
+    if text.isascii():
+        return _CONDITION_IN_LOWER_CASE.search(text.lower()) is not None
+    return _CONDITION.search(text) is not None
+
+
+def _vague_tail(text: str) -> re.Match[str] | None:
+    return None if _cannot_match(text, _VAGUE_TAIL_WORDS) else _VAGUE_TAIL.search(text)
+
+
+def _clauses(text: str) -> list[str]:
+    return [text] if _cannot_match(text, _CLAUSE_BREAKS) else _CLAUSES.split(text)
 
 
 @dataclass(frozen=True)
@@ -104,9 +137,9 @@ def judge(action: str) -> Vagueness | None:
     text = action.strip(" .!")
     if not text:
         return None
-    if _MEASURE.search(text) and not _VAGUE_TAIL.search(text) and not _BE_START.match(text):
+    if _MEASURE.search(text) and not _vague_tail(text) and not _BE_START.match(text):
         return None  # a number, a duration or a code span: the clause that has it is specific
-    clauses = [c for c in _CLAUSES.split(text) if c and _WORDS.search(c)]
+    clauses = [c for c in _clauses(text) if c and _WORDS.search(c)]
     vague: Vagueness | None = None
     for clause in clauses:
         verdict = _clause(clause)
@@ -133,9 +166,9 @@ def _clause(clause: str) -> Vagueness | None:
     verb = content[0]
     if verb == "make" and len(content) > 1 and content[1] not in _MAKE_VAGUE:
         verb = "configure"  # "make the health check query the database": a concrete change
-    tail_vague = _VAGUE_TAIL.search(clause)
+    tail_vague = _vague_tail(clause)
     measured = bool(_MEASURE.search(clause))
-    observable = measured or bool(_CONDITION.search(clause) or _identifier(clause) or _place(clause))
+    observable = measured or _has_condition(clause) or _identifier(clause) or _place(clause)
     objects = [w for w in content[1:] if w in OBJECTS]
     generic = [w for w in content[1:] if w in GENERIC]
     quantified = any(w in QUANTIFIERS for w in content)
@@ -150,7 +183,7 @@ def _clause(clause: str) -> Vagueness | None:
         if verb in _TO_VALUE and " to " in f" {clause.lower()} ":
             return _SPECIFIC  # "set the default profile to staging"
         if (
-            (measured or _CONDITION.search(clause))
+            (measured or _has_condition(clause))
             or (observable and not quantified)
             or (objects and not quantified)
         ):
@@ -172,6 +205,8 @@ _TO_VALUE = frozenset(
 
 def _identifier(clause: str) -> bool:
     """A name of one thing: `payments-db`, `max.poll.records`, `retryPolicy`, `infra/prod`."""
+    if not _MAYBE_IDENTIFIER.search(clause):
+        return False
     return any(match.group(0).lower() not in COMMON_HYPHENATED for match in _IDENTIFIER.finditer(clause))
 
 

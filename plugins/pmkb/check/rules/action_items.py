@@ -248,8 +248,8 @@ def action_text_findings(settings: Settings, action: str, line: int) -> Iterator
     """PM309 on one action's text: empty, a configured vague phrase, too short, or vague
     by its structure (see `language.vagueness`)."""
     action = _HTML_COMMENT.sub(" ", action).strip()
-    plain = re.sub(r"[`*_\[\]()]", " ", action).casefold().strip(" .!")
-    vague = next((phrase for phrase in settings.vague_phrases if _is_vague(plain, phrase)), None)
+    plain = _MARKUP.sub(" ", action).casefold().strip(" .!")
+    vague = next((p for p in settings.vague_phrases if p.casefold() in plain and _is_vague(plain, p)), None)
     words = _WORD.findall(plain)
     if not plain:
         yield VAGUE_ACTION.at(line, 1, "action item has no action; say what will be done")
@@ -280,6 +280,7 @@ def action_text_findings(settings: Settings, action: str, line: int) -> Iterator
 
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_MARKUP = re.compile(r"[`*_\[\]()]")
 _REWRITES = (
     (
         ("monitor", "alert", "dashboard", "observab", "visib", "metric"),
