@@ -54,9 +54,11 @@ def _environment(pid: int) -> dict[str, str]:
 
 
 @linux
-def test_pagefind_runs_with_its_allocator_told_to_return_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pagefind_runs_with_its_allocator_told_to_return_memory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv(ALLOCATOR[0], raising=False)
-    index = StreamingIndex()
+    index = StreamingIndex(tmp_path)
     try:
         assert _environment(index._process.pid).get(ALLOCATOR[0]) == "dirty_decay_ms:0,muzzy_decay_ms:0"
     finally:
@@ -64,9 +66,9 @@ def test_pagefind_runs_with_its_allocator_told_to_return_memory(monkeypatch: pyt
 
 
 @linux
-def test_a_users_own_allocator_setting_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_users_own_allocator_setting_is_kept(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(ALLOCATOR[0], "narenas:1")
-    index = StreamingIndex()
+    index = StreamingIndex(tmp_path)
     try:
         assert _environment(index._process.pid).get(ALLOCATOR[0]) == "narenas:1"
     finally:

@@ -27,12 +27,15 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
 
 
 def bundle(pages: list[tuple[str, str]], folder: Path, *, trim: bool) -> dict[str, bytes]:
-    index = StreamingIndex()
+    index = StreamingIndex(folder)
     for url, html in pages:
         index._send_file(searchable_part(html) if trim else html, url)
         index._marked = True
-    index.write(folder)
     index.finish()
+    return fragments_and_index(folder)
+
+
+def fragments_and_index(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
@@ -64,3 +67,17 @@ def test_pagefind_indexes_the_part_exactly_as_the_whole_page(
 def test_a_page_without_pmkbs_end_mark_is_sent_whole(pages: list[tuple[str, str]]) -> None:
     html = pages[0][1].replace(BODY_END, "")
     assert searchable_part(html) == html
+
+
+def test_the_bundle_is_written_once_the_expected_pages_are_in_and_again_for_a_late_one(
+    pages: list[tuple[str, str]], tmp_path: Path
+) -> None:
+    index = StreamingIndex(tmp_path / "bundle", expected_pages=1)
+    first, second = pages
+    index.add(first[1], first[0], tmp_path / "first.html")
+    assert index._writing is not None  # started while the rest of the site renders
+    index.add(second[1], second[0], tmp_path / "second.html")  # a page the theme marked too
+    index.finish()
+    late = fragments_and_index(tmp_path / "bundle")
+    assert len([name for name in late if name.startswith("fragment/")]) == 2
+    assert late == bundle(pages, tmp_path / "at-once", trim=True)

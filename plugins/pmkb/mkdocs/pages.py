@@ -85,15 +85,10 @@ class SitePages:
         return posixpath.relpath(target.rel_path, posixpath.dirname(src) or ".")
 
     def content(self, content: str, page: Page) -> str:
-        """A generated page's HTML; a postmortem's or reading list's body, sanitised."""
+        """A postmortem's or reading list's body, sanitised; the home page's recent list."""
         src = page.file.src_uri
-        view = self.site.pages.get(src)
-        if view is not None:
-            drawn = self.renderer.render(view.template, links=self.links(page), **view.context)
-            page.toc = toc_of(drawn)
-            if not page.toc.items:  # no empty side column
-                page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
-            return drawn
+        if src in self.site.pages:
+            return ""  # drawn in `context`, once every postmortem page is written (see there)
         if src in self.site.postmortems:
             return content if src in self.sanitized else sanitize_body(content)
         reading_list = self.site.reading_lists.get(src)
@@ -111,9 +106,22 @@ class SitePages:
         return content
 
     def context(self, context: dict[str, Any], page: Page, nav: Navigation) -> dict[str, Any]:
-        """The breadcrumb, and a postmortem's header and footer, for the theme's partials."""
+        """The breadcrumb, and a postmortem's header and footer, for the theme's partials;
+        a generated page's HTML.
+
+        A generated page is drawn here rather than with the other pages' content: MkDocs
+        converts every page before it renders any template, and the generated pages come
+        last, so drawing them here lets Pagefind write its bundle (once the last
+        postmortem page is out) while they are drawn, instead of after.
+        """
         src = page.file.src_uri
         links = self.links(page)
+        view = self.site.pages.get(src)
+        if view is not None:
+            page.content = self.renderer.render(view.template, links=links, **view.context)
+            page.toc = toc_of(page.content)
+            if not page.toc.items:  # no empty side column
+                page.meta["hide"] = [*page.meta.get("hide", []), "toc"]
         trail = self.site.breadcrumb(src)
         if trail:
             self._light_tab(nav, trail[1][1] if len(trail) > 2 else None)

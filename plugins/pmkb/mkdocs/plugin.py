@@ -76,6 +76,8 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
         assert self.renderer is not None, "on_config made it"
         headings = heading_options(config) if self.config["fast_markdown"] else None
         self.pages = SitePages(site, self.renderer, {f.src_uri: f.url for f in files}, headings)
+        if self.config["search"]:  # Pagefind, in parallel; the bundle is written once the postmortems are
+            self.search = StreamingIndex(Path(config.site_dir) / "pagefind", len(site.postmortems))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, **_: Any) -> str:
@@ -95,7 +97,6 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.on_build_error(error=None)  # a previous `mkdocs serve` build that failed
-        self.search = StreamingIndex() if self.config["search"] else None  # Pagefind, in parallel
 
     @event_priority(-100)  # after other plugins have changed the page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -106,7 +107,7 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.search is not None:  # Pagefind writes its bundle while pmkb writes its files
-            self.search.write(Path(config.site_dir) / "pagefind")
+            self.search.write()
         if self.pages is not None:
             self.pages.write_files(config)
         if self.search is not None:

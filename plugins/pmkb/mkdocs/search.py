@@ -28,6 +28,7 @@ import ctypes.util
 import gc
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -77,7 +78,14 @@ def _executable() -> str:
 class StreamingIndex:
     """One Pagefind index, built while the site is: `add` each page, then `finish`."""
 
-    def __init__(self) -> None:
+    def __init__(self, bundle_dir: Path, expected_pages: int = 0) -> None:
+        """`expected_pages`: how many pages will carry the body mark (pmkb's theme marks
+        each postmortem). Once that many are added, the bundle is written while MkDocs
+        renders the rest of the site (the generated listings come last)."""
+        self.bundle_dir = bundle_dir
+        self._expected_pages = expected_pages
+        self._marked_pages = 0
+        self._stale = False
         self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
             [_executable(), "--service"],
@@ -95,8 +103,7 @@ class StreamingIndex:
         self._unmarked: list[tuple[str, Path]] = []
         self._marked = False
         self._writing: int | None = None
-        """The message id of the WriteFiles request, once sent."""
-        self._bundle_dir: Path | None = None
+        """The message id of the latest WriteFiles request, once sent."""
         self._reader = threading.Thread(target=self._read, name="pagefind-responses", daemon=True)
         self._reader.start()
         self._index_id = self._call({"type": "NewIndex", "config": CONFIG})["index_id"]
@@ -108,13 +115,20 @@ class StreamingIndex:
             return
         self._marked = True
         self._send_file(searchable_part(html), url)
+        self._marked_pages += 1
+        if self._writing is not None:
+            self._stale = True  # a page after the expected ones: written again at the end
+        elif self._marked_pages == self._expected_pages:
+            self.write()
 
-    def write(self, bundle_dir: Path) -> None:
-        """Once every page is indexed, start writing the bundle into `bundle_dir`; the
-        build goes on with its own files meanwhile, and `finish` waits for the bundle."""
-        if not self._marked:
-            for url, output in self._unmarked:
-                self._send_file(output.read_text(encoding="utf-8"), url)
+    def write(self) -> None:
+        """Once every page sent is indexed, start writing the bundle; the build goes on
+        meanwhile, and `finish` waits for it. Written again if pages came since."""
+        if self._writing is not None:
+            if not self._stale:
+                return
+            self._response(self._writing, "WriteFiles")
+            shutil.rmtree(self.bundle_dir, ignore_errors=True)  # no stale chunks left behind
         with self._lock:
             if not self._lock.wait_for(
                 lambda: self._answered_files >= self._sent_files or self._dead(),
@@ -122,19 +136,24 @@ class StreamingIndex:
             ):
                 self._fail("timed out indexing pages")
         release_free_memory()  # Pagefind's writing is the build's peak: make room for it
+        self._stale = False
         self._writing = self._send(
-            {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle_dir)}, wait=True
+            {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(self.bundle_dir)}, wait=True
         )
-        self._bundle_dir = bundle_dir
 
     def finish(self) -> None:
-        """Wait for the bundle `write` started, and stop the service."""
-        assert self._writing is not None, "write() first"
+        """Write the bundle if that has not started (or pages came since), wait for it,
+        and stop the service."""
+        if not self._marked:  # no page says what to index: every page, read back whole
+            for url, output in self._unmarked:
+                self._send_file(output.read_text(encoding="utf-8"), url)
+        self.write()
+        assert self._writing is not None, "write() sends it"
         self._response(self._writing, "WriteFiles")
         if self._errors:
             self._fail("\n".join(self._errors[:10]))
         self.close()
-        log.info("Pagefind indexed the site into %s", self._bundle_dir)
+        log.info("Pagefind indexed the site into %s", self.bundle_dir)
 
     def close(self) -> None:
         """Stop the service (after `finish`, or when the build failed)."""
