@@ -13,7 +13,7 @@ import re
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from pmkb.check.language import blame, vagueness
+from pmkb.check.language import blame, blame_phrases, vagueness
 from pmkb.check.language.people import People
 from pmkb.check.language.sentences import sentences, tokens
 from pmkb.settings import Settings
@@ -52,7 +52,7 @@ def plain_worth_reading(text: str, people: People, phrases: tuple[str, ...]) -> 
         return True
     first_words = {p.casefold().split()[0] for p in phrases if p.strip()}
     if phrases and not words.isdisjoint(first_words):
-        pattern = blame.phrase_pattern(phrases)
+        pattern = blame_phrases.phrase_pattern(phrases)
         return pattern is not None and pattern.search(text) is not None
     return False
 
