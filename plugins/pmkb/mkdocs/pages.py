@@ -50,9 +50,9 @@ class SitePages:
         if urls.METRICS in site.pages:  # drawn in another process meanwhile
             renderer.env.globals["charts_of"] = BackgroundCharts(site.metrics).charts_of
         self.headings = headings
+        """How postmortem bodies' headings are drawn by markdown-it; None: by MkDocs."""
         self.sanitized: set[str] = set()
         """Postmortems whose HTML was made safe as it was rendered."""
-        """How postmortem bodies' headings are drawn by markdown-it; None: by MkDocs."""
         self.lit_tab: Page | None = None
         """The nav page marked active while a page below it renders (its tab lights up)."""
 
