@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID
-from pmkb.mkdocs.search import ALLOCATOR, StreamingIndex, release_free_memory
+from pmkb.mkdocs.pagefind_service import ALLOCATOR
+from pmkb.mkdocs.search import StreamingIndex, release_free_memory
 from test_site_build import mkdocs_build, tiny_site
 
 linux = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads /proc")
@@ -60,7 +61,9 @@ def test_pagefind_runs_with_its_allocator_told_to_return_memory(
     monkeypatch.delenv(ALLOCATOR[0], raising=False)
     index = StreamingIndex(tmp_path)
     try:
-        assert _environment(index._process.pid).get(ALLOCATOR[0]) == "dirty_decay_ms:0,muzzy_decay_ms:0"
+        assert (
+            _environment(index._service.process.pid).get(ALLOCATOR[0]) == "dirty_decay_ms:0,muzzy_decay_ms:0"
+        )
     finally:
         index.close()
 
@@ -70,7 +73,7 @@ def test_a_users_own_allocator_setting_is_kept(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv(ALLOCATOR[0], "narenas:1")
     index = StreamingIndex(tmp_path)
     try:
-        assert _environment(index._process.pid).get(ALLOCATOR[0]) == "narenas:1"
+        assert _environment(index._service.process.pid).get(ALLOCATOR[0]) == "narenas:1"
     finally:
         index.close()
 

@@ -1,55 +1,58 @@
-"""Pagefind: a chunked search index, fed page by page while MkDocs renders.
+"""Pagefind: a chunked search index, fed page by page while MkDocs renders, in shards.
 
 Pagefind's indexer runs as a service in its own process (the second core), and each
 page is sent to it as soon as MkDocs has rendered it, instead of a separate pass over
-the written site at the end. The protocol is Pagefind's own service protocol (what its
-Python and Node APIs speak: base64 JSON messages, each ended by a comma); it is spoken
-here directly, from a plain thread, because the `pagefind` package's asyncio client
-polls for responses every 100 ms, one response at a time: ten pages a second.
+the written site at the end.
 
 Pagefind's rule is kept: when some pages mark their content with `data-pagefind-body`,
-only those are indexed. Pages without the mark are therefore not sent (the 5 MB
-generated listings would only be parsed to be dropped); if no page carries it, they are
-read back from the site at the end and indexed whole, as `pagefind --site` would.
+only those are indexed. Pages without the mark are therefore not sent (the generated
+listings would only be parsed to be dropped); if no page carries it, they are read back
+from the site at the end and indexed whole, as `pagefind --site` would.
 
-Memory: Pagefind holds every page it has parsed (about 70 KB a page, mostly its word
-map, whatever the HTML sent) and, while it writes the bundle, about 3.5 times that. So
-the build's peak is while Pagefind writes, on top of the build process. Two things lower
-it: Pagefind's allocator (jemalloc) is told to hand freed pages back at once instead of
-keeping them for reuse (about a fifth less; the write takes about 0.3 s longer per 1,000
-pages, while the generated pages render), and the build process returns its own free
-heap to the system before asking for the bundle.
+Memory: Pagefind holds every page of an index until it writes it, and writing takes
+about 260 KB a page (1.3 GB at 5,000 postmortems). So the pages go into shards of a few
+hundred, each written (to a folder beside the site) and dropped as soon as it is full,
+and the shards are merged into the one bundle a single index would have written
+(`publish/pagefind_merge.py`, in its own process while the generated pages render). A
+site of one shard is written as it is. A site whose pages use `data-pagefind-sort`, or
+a Pagefind whose files the merge does not know, gets one index of every page, read back
+from the site at the end.
 """
 
 from __future__ import annotations
 
-import base64
 import ctypes
 import ctypes.util
 import gc
-import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import IO, Any
 
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
+
+from pmkb.mkdocs.pagefind_service import PAGEFIND_TIMEOUT, PagefindService, executable, version
 
 log = get_plugin_logger(__name__)
 
-PAGEFIND_TIMEOUT = 600
 BODY_MARK = "data-pagefind-body"
 BODY_START = "<div data-pagefind-body>"
 BODY_END = "<!-- /data-pagefind-body -->"
 """pmkb's `partials/content.html` puts this after the element `BODY_START` opens."""
+SORT_MARK = "data-pagefind-sort"
+"""Pagefind's sort orders keep no values, so shards that use them cannot be merged."""
 CONFIG = {"exclude_selectors": [".headerlink"]}  # the ¶ permalinks are not content
-ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
-"""Pagefind's binary is built with jemalloc (its settings read from this variable): freed
-memory goes back to the system at once. A setting of the user's own is left alone."""
+SHARD_MIN_PAGES = 100
+SHARDS = 50
+"""Shards hold `SHARD_MIN_PAGES` pages, or more so that there are about this many.
+Pagefind needs about 0.4 MB a page of the shard it writes (and of the next one, which it
+indexes meanwhile), the merge about 0.75 MB a shard (it reads one chunk of each at a
+time), and each shard costs Pagefind a little time."""
+MERGEABLE = "1.5."
+"""The Pagefind versions whose files `pmkb.publish.pagefind_merge` knows."""
 
 
 def searchable_part(html: str) -> str:
@@ -65,201 +68,198 @@ def searchable_part(html: str) -> str:
     return f"<!doctype html>{opening}<body>{html[start:end]}</body></html>"
 
 
-def _executable() -> str:
-    try:
-        from pagefind.service import get_executable
-    except ImportError as exc:
-        raise PluginError("Pagefind is not installed: pip install 'pagefind[extended]'") from exc
-    path = get_executable()
-    if path is None:
-        raise PluginError("no Pagefind binary found: pip install 'pagefind[extended]'")
-    return str(path)
-
-
 class StreamingIndex:
-    """One Pagefind index, built while the site is: `add` each page, then `finish`."""
+    """One Pagefind bundle, built while the site is: `add` each page, then `finish`."""
 
     def __init__(self, bundle_dir: Path, expected_pages: int = 0) -> None:
         """`expected_pages`: how many pages will carry the body mark (pmkb's theme marks
-        each postmortem). Once that many are added, the bundle is written while MkDocs
-        renders the rest of the site (the generated listings come last)."""
+        each postmortem). Once that many are added, the last shard is written and the
+        merge starts while MkDocs renders the rest of the site (the listings come last)."""
         self.bundle_dir = bundle_dir
         self._expected_pages = expected_pages
-        self._marked_pages = 0
-        self._stale = False
-        self._stderr = tempfile.TemporaryFile()
-        self._process = subprocess.Popen(
-            [_executable(), "--service"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            env={ALLOCATOR[0]: ALLOCATOR[1], **os.environ},
+        binary = executable()
+        self._service = PagefindService(binary)
+        self._mergeable = version(binary).startswith(MERGEABLE)
+        self._shard_pages = (
+            max(SHARD_MIN_PAGES, -(-expected_pages // SHARDS)) if self._mergeable else sys.maxsize
         )
-        self._lock = threading.Condition()
-        self._next_id = 0
-        self._sent_files = 0
-        self._answered_files = 0
-        self._waiting: dict[int, dict[str, Any] | None] = {}
-        self._errors: list[str] = []
+        bundle_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._work = Path(tempfile.mkdtemp(prefix=".pmkb-search-", dir=bundle_dir.parent))
+        """The shards and the merged bundle, beside the site (one file system: moved, not copied)."""
+        self._index = self._service.index_id(self._service.new_index(CONFIG))
+        self._next_index = self._service.new_index(CONFIG)
+        """Asked for ahead, so that starting a shard never waits for Pagefind."""
+        self._in_shard = 0
+        self._shards: list[Path] = []
+        self._written: list[tuple[int, int]] = []
+        """(WriteFiles message, index) of shards whose writing has not been seen to end."""
+        self._deleted: list[int] = []
+        """DeleteIndex messages, answered by the time the service stops."""
+        self._pages: list[tuple[str, Path]] = []
+        """Every page indexed: its URL and the file it is written to."""
         self._unmarked: list[tuple[str, Path]] = []
-        self._marked = False
-        self._writing: int | None = None
-        """The message id of the latest WriteFiles request, once sent."""
-        self._reader = threading.Thread(target=self._read, name="pagefind-responses", daemon=True)
-        self._reader.start()
-        self._index_id = self._call({"type": "NewIndex", "config": CONFIG})["index_id"]
+        self._merge: _Merge | None = None
+        self._merge_covers = 0
+        """How many shards the merge started by `write` covers."""
 
     def add(self, html: str, url: str, output: Path) -> None:
         """Index a rendered page (`url` from the site root, `output` the file it goes to)."""
         if BODY_MARK not in html:
             self._unmarked.append((url, output))
             return
-        self._marked = True
-        self._send_file(searchable_part(html), url)
-        self._marked_pages += 1
-        if self._writing is not None:
-            self._stale = True  # a page after the expected ones: written again at the end
-        elif self._marked_pages == self._expected_pages:
+        if SORT_MARK in html:
+            self._mergeable = False  # one index of every page, at the end
+            self._shard_pages = sys.maxsize
+        self._send(searchable_part(html), url, output)
+        if len(self._pages) == self._expected_pages:
             self.write()
 
     def write(self) -> None:
-        """Once every page sent is indexed, start writing the bundle; the build goes on
-        meanwhile, and `finish` waits for it. Written again if pages came since."""
-        if self._writing is not None:
-            if not self._stale:
-                return
-            self._response(self._writing, "WriteFiles")
-            shutil.rmtree(self.bundle_dir, ignore_errors=True)  # no stale chunks left behind
-        with self._lock:
-            if not self._lock.wait_for(
-                lambda: self._answered_files >= self._sent_files or self._dead(),
-                timeout=PAGEFIND_TIMEOUT,
-            ):
-                self._fail("timed out indexing pages")
-        release_free_memory()  # Pagefind's writing is the build's peak: make room for it
-        self._stale = False
-        self._writing = self._send(
-            {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(self.bundle_dir)}, wait=True
-        )
+        """Once the expected pages are in: write the last shard and merge the shards in
+        another process while the build goes on; `finish` waits for it. Pages that come
+        after are merged again at the end."""
+        if self._merge is not None:
+            return
+        self._close_shard()
+        release_free_memory()
+        if len(self._shards) > 1 and self._mergeable:
+            writes, self._written = self._written, []
+            self._merge_covers = len(self._shards)
+            self._merge = _Merge(self._service, writes, list(self._shards), self._work / "merged")
 
     def finish(self) -> None:
-        """Write the bundle if that has not started (or pages came since), wait for it,
-        and stop the service."""
-        if not self._marked:  # no page says what to index: every page, read back whole
+        """Write every shard not yet written, merge them (or index the site in one piece),
+        put the bundle in place and stop the service."""
+        if not self._pages:  # no page says what to index: every page, read back whole
             for url, output in self._unmarked:
-                self._send_file(output.read_text(encoding="utf-8"), url)
-        self.write()
-        assert self._writing is not None, "write() sends it"
-        self._response(self._writing, "WriteFiles")
-        if self._errors:
-            self._fail("\n".join(self._errors[:10]))
+                self._send(output.read_text(encoding="utf-8"), url, output)
+        self._close_shard()
+        bundle = self._bundle()
+        if self._service.errors:
+            self._service.fail("\n".join(self._service.errors[:10]))
+        if bundle is not None:
+            shutil.rmtree(self.bundle_dir, ignore_errors=True)
+            os.replace(bundle, self.bundle_dir)
         self.close()
-        log.info("Pagefind indexed the site into %s", self.bundle_dir)
+        log.info("Pagefind indexed %d pages into %s", len(self._pages), self.bundle_dir)
 
     def close(self) -> None:
-        """Stop the service (after `finish`, or when the build failed)."""
-        if self._process.stdin is not None and not self._process.stdin.closed:
-            try:
-                self._process.stdin.close()
-            except OSError:
-                pass
+        """Stop the service and the merge, and delete the shards (after `finish`, or when
+        the build failed)."""
+        if self._merge is not None:
+            self._merge.stop()
+        self._service.close()
+        shutil.rmtree(self._work, ignore_errors=True)
+
+    def _bundle(self) -> Path | None:
+        """The finished bundle's folder (None if there is nothing to index)."""
+        if not self._shards:
+            return None
+        if self._merge is not None:
+            merged = self._merge.result()
+            if merged is None:
+                self._mergeable = False
+            elif self._mergeable and len(self._shards) == self._merge_covers:
+                return merged
+        self._confirm_writes()
+        if len(self._shards) == 1:
+            return self._shards[0]
+        if self._mergeable:
+            merged = _Merge(self._service, [], self._shards, self._work / "merged-again").result()
+            if merged is not None:
+                return merged
+        return self._one_index()
+
+    def _send(self, html: str, url: str, output: Path) -> None:
+        self._service.add_file(self._index, html, url)
+        self._pages.append((url, output))
+        self._in_shard += 1
+        if self._in_shard >= self._shard_pages:
+            self._close_shard()
+        while self._written and self._service.answered(self._written[0][0]):
+            message, index = self._written.pop(0)  # written: Pagefind can let go of it
+            self._service.response(message, "WriteFiles")
+            self._deleted.append(self._service.request({"type": "DeleteIndex", "index_id": index}))
+
+    def _close_shard(self) -> None:
+        """Have Pagefind write the shard being filled, and start the next one."""
+        if self._in_shard == 0:
+            return
+        self._service.wait_indexed()  # Pagefind indexes files as they come: write them all
+        folder = self._work / f"shard-{len(self._shards):05d}"
+        request = {"type": "WriteFiles", "index_id": self._index, "output_path": str(folder)}
+        self._written.append((self._service.request(request), self._index))
+        self._shards.append(folder)
+        self._index = self._service.index_id(self._next_index)
+        self._next_index = self._service.new_index(CONFIG)
+        self._in_shard = 0
+
+    def _confirm_writes(self) -> None:
+        for message, _ in self._written:
+            self._service.response(message, "WriteFiles")
+        self._written = []
+        for message in self._deleted:
+            self._service.response(message, "DeleteIndex")
+        self._deleted = []
+
+    def _one_index(self) -> Path:
+        """Every page in one index, read back from the site: the bundle a site gets when
+        its shards cannot be merged."""
+        log.info("Pagefind: indexing the site in one piece (its shards cannot be merged)")
+        index = self._service.index_id(self._service.request({"type": "NewIndex", "config": CONFIG}))
+        for url, output in self._pages:
+            self._service.add_file(index, searchable_part(output.read_text(encoding="utf-8")), url)
+        self._service.wait_indexed()
+        folder = self._work / "whole"
+        written = self._service.request({"type": "WriteFiles", "index_id": index, "output_path": str(folder)})
+        self._service.response(written, "WriteFiles")
+        return folder
+
+
+class _Merge:
+    """The shards merged into one bundle by `pmkb.publish.pagefind_merge`, in a process
+    of its own (its memory never the build's), once Pagefind has written them."""
+
+    def __init__(
+        self, service: PagefindService, writes: list[tuple[int, int]], shards: list[Path], target: Path
+    ):
+        self._target = target
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stopped = False
+        self._failure = ""
+        self._thread = threading.Thread(target=self._run, args=(service, writes, shards), daemon=True)
+        self._thread.start()
+
+    def _run(self, service: PagefindService, writes: list[tuple[int, int]], shards: list[Path]) -> None:
         try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            for message, index in writes:
+                service.response(message, "WriteFiles")
+                service.response(service.request({"type": "DeleteIndex", "index_id": index}), "DeleteIndex")
+        except Exception as exc:  # noqa: BLE001  # said by `result`, in the build's thread
+            self._failure = str(exc)
+            return
+        if self._stopped:
+            return
+        command = [sys.executable, "-m", "pmkb.publish.pagefind_merge", str(self._target), *map(str, shards)]
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, stderr = self._process.communicate(timeout=PAGEFIND_TIMEOUT)
+        if self._process.returncode != 0:
+            self._failure = (
+                stderr.decode(errors="replace").strip() or f"exit status {self._process.returncode}"
+            )
+
+    def result(self) -> Path | None:
+        """The merged bundle, or None (said in the log) when the shards could not be merged."""
+        self._thread.join(PAGEFIND_TIMEOUT)
+        if self._failure or self._thread.is_alive():
+            log.info("Pagefind: %s", self._failure or "the merge of the search index timed out")
+            return None
+        return self._target
+
+    def stop(self) -> None:
+        self._stopped = True
+        if self._process is not None and self._process.poll() is None:
             self._process.kill()
-            self._process.wait()
-        self._stderr.close()
-
-    def _send_file(self, html: str, url: str) -> None:
-        with self._lock:
-            self._sent_files += 1
-        self._send(
-            {
-                "type": "AddFile",
-                "index_id": self._index_id,
-                "url": url,
-                "file_contents": html,
-                "file_path": None,
-            },
-            wait=False,
-        )
-
-    def _call(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send a request and wait for its response."""
-        return self._response(self._send(payload, wait=True), payload["type"])
-
-    def _response(self, message_id: int, request: str) -> dict[str, Any]:
-        """Wait for the response to a request sent with `wait=True`."""
-        with self._lock:
-            if not self._lock.wait_for(
-                lambda: self._waiting[message_id] is not None or self._dead(),
-                timeout=PAGEFIND_TIMEOUT,
-            ):
-                self._fail(f"no answer to {request}")
-            response = self._waiting.pop(message_id)
-        if response is None:
-            self._fail(f"stopped before answering {request}")
-        assert response is not None
-        if response.get("type") == "Error":
-            self._fail(str(response.get("message")))
-        return response
-
-    def _send(self, payload: dict[str, Any], *, wait: bool) -> int:
-        with self._lock:
-            self._next_id += 1
-            message_id = self._next_id
-            if wait:
-                self._waiting[message_id] = None
-        message = json.dumps({"message_id": message_id, "payload": payload}).encode()
-        stdin: IO[bytes] | None = self._process.stdin
-        assert stdin is not None
-        try:
-            # Blocks while Pagefind is behind: pages wait in MkDocs, not in a buffer.
-            stdin.write(base64.b64encode(message) + b",")
-            stdin.flush()
-        except (BrokenPipeError, OSError):
-            self._fail("stopped unexpectedly")
-        return message_id
-
-    def _read(self) -> None:
-        """Collect responses: the ones waited for, the errors, a count of indexed files."""
-        stdout = self._process.stdout
-        assert stdout is not None
-        buffer = b""
-        while chunk := os.read(stdout.fileno(), 1 << 16):
-            buffer += chunk
-            *messages, buffer = buffer.split(b",")
-            for message in messages:
-                self._receive(message)
-        with self._lock:
-            self._lock.notify_all()
-
-    def _receive(self, message: bytes) -> None:
-        try:
-            response = json.loads(base64.b64decode(message))
-        except ValueError:
-            return
-        if not isinstance(response, dict):
-            return
-        payload = response.get("payload") or {}
-        message_id = response.get("message_id")
-        with self._lock:
-            if message_id in self._waiting:
-                self._waiting[message_id] = payload
-            else:
-                self._answered_files += 1
-                if payload.get("type") == "Error":
-                    self._errors.append(str(payload.get("message")))
-            self._lock.notify_all()
-
-    def _dead(self) -> bool:
-        return self._process.poll() is not None
-
-    def _fail(self, reason: str) -> None:
-        self._process.kill()
-        self._stderr.seek(0)
-        output = self._stderr.read().decode(errors="replace").strip()
-        raise PluginError(f"Pagefind failed: {reason}" + (f"\n{output}" if output else ""))
 
 
 def release_free_memory() -> None:
