@@ -10,7 +10,8 @@ cache deleted first, so every build is cold) and plain mkdocs-material building 
 same postmortem pages (plugin removed, Material's own search on, nav = home only),
 alternating, medians of the rounds: wall time, peak RSS of the whole process tree
 (sampled from /proc), site size; and pmkb's peak split by process (the build itself,
-Pagefind's indexer, other children such as the check's pool) with each one's own peak.
+Pagefind's indexer, the merge of its shards, other children such as the check's pool) with
+each one's own peak.
 Then `pmkb check` of a 10,000-file corpus in fresh processes, cold and warm (after
 editing one file), alternating, medians of `--check-rounds`, against the parse floor
 (read, YAML, markdown-it.rs block parse of every file, on one core) measured in the same
@@ -82,10 +83,12 @@ class Run:
 
 
 def _role(cmdline: bytes, root: bool) -> str:
-    """Which part of a build a process is: the build itself, Pagefind's indexer, or
-    another child (the check's pool workers, multiprocessing's resource tracker)."""
+    """Which part of a build a process is: the build itself, Pagefind's indexer, the
+    merge of its shards, or another child (the check's pool, the charts)."""
     if root:
         return "build"
+    if b"pagefind_merge" in cmdline:
+        return "merge"
     return "pagefind" if b"pagefind" in cmdline else "workers"
 
 
