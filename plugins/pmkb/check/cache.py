@@ -124,6 +124,7 @@ class FileResult:
             if self._blob is None:
                 raise LookupError("an index-only cache entry: use(key, postmortems=True)")
             self._postmortem = pickle.loads(self._blob)
+            self._blob = None  # kept once, not twice (`blob` makes it again if a save needs it)
         return self._postmortem
 
     def blob(self) -> bytes:
@@ -131,6 +132,11 @@ class FileResult:
         if self._blob is None:
             self._blob = pickle.dumps(self._postmortem, protocol=pickle.HIGHEST_PROTOCOL)
         return self._blob
+
+    def forget_blob(self) -> None:
+        """Once saved, keep the postmortem once (as an object, if it is one already)."""
+        if self._postmortem is not None:
+            self._blob = None
 
     def stub(self) -> Postmortem:
         """The postmortem, or a stand-in with only what the cross-file rules read (path,
@@ -367,6 +373,9 @@ class ResultCache:
             else:  # its postmortem is lost: check the file again next time
                 del self._entries[name]
         _write(self._shard_file(shard), _BLOBS_MAGIC, pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL))
+        for name in blobs:
+            if name in self._entries:
+                self._entries[name].forget_blob()
 
 
 def _write(path: Path, magic: bytes, payload: bytes) -> None:
