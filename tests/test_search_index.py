@@ -15,8 +15,8 @@ import pytest
 from conftest import VALID
 from pmkb.mkdocs import search
 from pmkb.mkdocs.search import BODY_END, StreamingIndex, searchable_part
+from pmkb.publish.pagefind_merge import _prefixes, read_file
 from pmkb.publish.pagefind_merge import main as merge_main
-from pmkb.publish.pagefind_merge import read_file
 from test_site_build import mkdocs_build, tiny_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -201,3 +201,19 @@ def test_the_merge_says_what_it_cannot_read_without_a_traceback(
     assert merge_main([str(tmp_path / "out"), str(tmp_path / "shard")]) == 1
     error = capsys.readouterr().err
     assert error.startswith("cannot merge the search index: ") and "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "bounds"),
+    [
+        (["prio", "privat"], ["quarter", "reason"], ("privat", "q")),  # "p" would sort before "prio"
+        (["att", "hypothesi"], ["i", "impact"], ("h", "i")),
+        (["pm2025007", "prioriti"], ["privat", "push"], ("prio", "priv")),
+        (["1005", "1310"], ["13101329", "1513"], ("1310", "13101")),
+    ],
+)
+def test_chunk_bounds_are_shortened_as_pagefind_shortens_them(
+    before: list[str], after: list[str], bounds: tuple[str, str]
+) -> None:
+    # Seen in Pagefind 1.5's own bundles: a chunk's last word and the next one's first.
+    assert _prefixes(before, after) == bounds
