@@ -3,6 +3,7 @@ leaves no process behind, and falls back to this process when a worker cannot st
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -158,13 +159,23 @@ def test_this_process_checks_what_a_worker_that_cannot_start_or_dies_would_have(
     serial = parallel.check_files(jobs, INPUTS, workers=1)
     checked_here: list[str] = []
     check_file = parallel.check_file
+    taken = threading.Event()
+    from_front = parallel._Order.from_front
 
-    def slow_check_file(job: parallel.Job, inputs: parallel.Inputs) -> parallel.FileResult:
+    def counted_from_front(self: parallel._Order) -> int | None:
+        number = from_front(self)
+        if number == held - 1:
+            taken.set()
+        return number
+
+    def waiting_check_file(job: parallel.Job, inputs: parallel.Inputs) -> parallel.FileResult:
+        if held:
+            assert taken.wait(60), "the worker took no chunk"
         checked_here.append(job.display)
-        __import__("time").sleep(0.03 if held else 0)  # time for the worker to take chunks
         return check_file(job, inputs)
 
-    monkeypatch.setattr(parallel, "check_file", slow_check_file)
+    monkeypatch.setattr(parallel._Order, "from_front", counted_from_front)
+    monkeypatch.setattr(parallel, "check_file", waiting_check_file)
     monkeypatch.setattr(child, "command", command)
     before = child_processes()
     pooled = parallel.check_files(jobs, INPUTS, workers=2, minimum=1)

@@ -111,18 +111,18 @@ def check_files(
     chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
     done: list[list[FileResult] | None] = [None] * len(chunks)
     order = _Order(len(chunks))
-    helpers: list[_Worker] = []
+    started: list[_Worker] = []
     try:
         for _ in range(min(workers - 1, len(chunks))):
-            with contextlib.suppress(Disconnected):
-                helpers.append(_Worker(order, chunks, done, inputs))
+            with contextlib.suppress(Disconnected):  # none can start: all are checked here
+                started.append(_Worker(order, chunks, done, inputs))
         while (number := order.from_back()) is not None:
             done[number] = [check_file(job, inputs) for job in chunks[number]]
-        for helper in helpers:
-            helper.finish()
+        for worker in started:
+            worker.finish()
     finally:
-        for helper in helpers:
-            helper.stop()
+        for worker in started:
+            worker.stop()
     return [
         result
         for number, chunk in enumerate(chunks)

@@ -28,10 +28,10 @@ class BackgroundCharts:
     def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
         self._charts: Future[list[Chart]] | None = None
+        self._child: Child | None = None
         try:
-            self._child: Child | None = Child(_draw, "pmkb-charts")
+            self._child = Child(_draw, "pmkb-charts")
         except Disconnected:  # no processes here (a sandbox, an interpreter shutting down)
-            self._child = None
             return
         self._charts = Future()
         threading.Thread(
