@@ -10,8 +10,6 @@ from conftest import VALID, check_files
 from pmkb.know.follow_through import follow_through
 from pmkb.know.index import build_index
 from pmkb.know.metrics import compute_metrics
-from pmkb.publish import chart_worker
-from pmkb.publish.chart_worker import BackgroundCharts
 from pmkb.publish.charts import all_charts
 from pmkb.settings import Settings
 
@@ -155,18 +153,3 @@ def test_charts_are_svg_with_text_alternatives_and_theme_colour(numbers) -> None
         assert chart.svg.startswith("<svg") and 'role="img"' in chart.svg
         assert "currentColor" in chart.svg and chart.alt in chart.svg.replace("&amp;", "&")
     assert "1 of 3 incidents (33%) recurred" in charts[3].alt
-
-
-def test_charts_drawn_in_another_process_are_the_ones_drawn_here(numbers) -> None:
-    _, metrics = numbers
-    background = BackgroundCharts(metrics)
-    assert background.charts_of(metrics) == all_charts(metrics)
-
-
-def test_charts_are_drawn_here_when_no_process_can_start(numbers, monkeypatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise OSError("no processes in this sandbox")
-
-    monkeypatch.setattr(chart_worker, "ProcessPoolExecutor", refuse)
-    _, metrics = numbers
-    assert BackgroundCharts(metrics).charts_of(metrics) == all_charts(metrics)

@@ -1,14 +1,17 @@
-"""A check in a pool of processes reports exactly what a serial check does, in the same order."""
+"""A check in worker processes reports exactly what a serial check does, in the same order,
+leaves no process behind, and falls back to this process when a worker cannot start or dies."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import VALID
-from pmkb.check import parallel
+from pmkb.check import child, parallel
 from pmkb.check.knowledge_base import CheckResult, KnowledgeBase
 from pmkb.settings import Settings
+from processes import cannot_start, child_processes, dying_child, needs_proc
 
 BREAKAGES = [
     lambda t: t,
@@ -104,3 +107,82 @@ def test_this_process_and_the_workers_share_the_chunks_and_agree(
     assert checked_here[0] == jobs[(len(jobs) - 1) // 4 * 4].display  # the last chunk, first
     assert [r.postmortem.path for r in pooled] == [job.display for job in jobs]
     assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]
+
+
+def jobs_of(docs: Path) -> list[parallel.Job]:
+    return [
+        parallel.Job(p.relative_to(docs).as_posix(), p.relative_to(docs).as_posix(), str(p))
+        for p in sorted(docs.rglob("*.md"))
+    ]
+
+
+INPUTS = parallel.Inputs(Settings(), None, __import__("datetime").date(2026, 7, 1))
+
+
+@needs_proc
+def test_no_process_remains_once_the_check_returns(
+    docs: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(parallel, "CHUNK", 5)
+    jobs = jobs_of(docs)
+    serial = parallel.check_files(jobs, INPUTS, workers=1)
+    before = child_processes()
+    for workers in (2, 3):
+        pooled = parallel.check_files(jobs, INPUTS, workers=workers, minimum=1)
+        assert child_processes() == before  # neither the workers nor a resource tracker
+        assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]
+    assert capfd.readouterr().err == ""
+
+
+@needs_proc
+@pytest.mark.parametrize(
+    ("command", "held"),
+    [
+        (cannot_start, 0),
+        (dying_child(), 0),
+        (dying_child("receive", "receive"), 0),
+        (dying_child("receive", "receive", "send", "receive"), parallel.AHEAD),
+    ],
+    ids=["cannot start", "dies at once", "dies having the inputs", "dies having taken chunks"],
+)
+def test_this_process_checks_what_a_worker_that_cannot_start_or_dies_would_have(
+    docs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    command: object,
+    held: int,
+) -> None:
+    """Every file is checked here: the chunks from the back first, then those the worker
+    took (from the front) before it died."""
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    jobs = jobs_of(docs)
+    serial = parallel.check_files(jobs, INPUTS, workers=1)
+    checked_here: list[str] = []
+    check_file = parallel.check_file
+    taken = threading.Event()
+    from_front = parallel._Order.from_front
+
+    def counted_from_front(self: parallel._Order) -> int | None:
+        number = from_front(self)
+        if number == held - 1:
+            taken.set()
+        return number
+
+    def waiting_check_file(job: parallel.Job, inputs: parallel.Inputs) -> parallel.FileResult:
+        if held:
+            assert taken.wait(60), "the worker took no chunk"
+        checked_here.append(job.display)
+        return check_file(job, inputs)
+
+    monkeypatch.setattr(parallel._Order, "from_front", counted_from_front)
+    monkeypatch.setattr(parallel, "check_file", waiting_check_file)
+    monkeypatch.setattr(child, "command", command)
+    before = child_processes()
+    pooled = parallel.check_files(jobs, INPUTS, workers=2, minimum=1)
+    chunks = [jobs[start : start + 4] for start in range(0, len(jobs), 4)]
+    order = [*reversed(range(held, len(chunks))), *range(held)]
+    assert checked_here == [job.display for number in order for job in chunks[number]]
+    assert [r.postmortem.path for r in pooled] == [job.display for job in jobs]
+    assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]
+    assert child_processes() == before
+    assert capfd.readouterr().err == ""

@@ -1,21 +1,25 @@
 """Reading and checking postmortem files, on every core when there are many.
 
 The per-file work (parse, read as a postmortem, run the per-file rules) is the same
-function serially and in the pool, and the pool returns results in the order of the
-jobs, so a parallel check reports exactly what a serial one does, in the same order.
-Workers are spawned, not forked: the build may have threads running (Pagefind's
-indexer, `mkdocs serve`'s watcher), and forking a threaded process can deadlock.
+function in this process and in the workers, and results are put back in the order of
+the jobs, so a parallel check reports exactly what a serial one does, in the same order.
+Workers are new Python processes (`child.Child`), not forks: the build may have threads
+running (Pagefind's indexer, `mkdocs serve`'s watcher), and forking a threaded process
+can deadlock. They are gone when `check_files` returns.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import threading
+from collections import deque
 from dataclasses import dataclass
+from typing import cast
 
 from pmkb.check.cache import FileResult, Stamp, content_digest
+from pmkb.check.child import Channel, Child, Disconnected
 from pmkb.check.engine import check_postmortem
 from pmkb.read.document import Document, read_document
 from pmkb.read.postmortem import read_postmortem
@@ -96,43 +100,128 @@ def check_files(
     """Results for `jobs`, in their order; over `workers` processes (default: one per
     core, this one included) when there are at least `minimum` jobs.
 
-    This process checks chunks too, from the last one back, while the pool's workers take
-    them from the first one on: a spawned worker spends half a second importing pmkb
-    before its first chunk, and this process would otherwise only wait.
+    This process checks chunks too, from the last one back, while the worker processes take
+    them from the first one on: a worker spends a quarter of a second importing pmkb
+    before its first chunk, and this process would otherwise only wait. A chunk whose
+    worker could not start or died is checked here.
     """
     workers = workers or available_cores()
     if workers < 2 or len(jobs) < max(minimum, 1):
         return [check_file(job, inputs) for job in jobs]
     chunks = [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        min(workers - 1, len(chunks)), mp_context=context, initializer=_start_worker, initargs=(inputs,)
-    )
+    done: list[list[FileResult] | None] = [None] * len(chunks)
+    order = _Order(len(chunks))
+    started: list[_Worker] = []
     try:
-        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
-        here: dict[int, list[FileResult]] = {}
-        for number in reversed(range(len(chunks))):
-            if not futures[number].cancel():
-                break  # a worker has this chunk, so it has had every one before it
-            here[number] = [check_file(job, inputs) for job in chunks[number]]
-        return [
-            result
-            for number, future in enumerate(futures)
-            for result in (here[number] if number in here else future.result())
-        ]
+        for _ in range(min(workers - 1, len(chunks))):
+            with contextlib.suppress(Disconnected):  # none can start: all are checked here
+                started.append(_Worker(order, chunks, done, inputs))
+        while (number := order.from_back()) is not None:
+            done[number] = [check_file(job, inputs) for job in chunks[number]]
+        for worker in started:
+            worker.finish()
     finally:
-        pool.shutdown(cancel_futures=True)
+        for worker in started:
+            worker.stop()
+    return [
+        result
+        for number, chunk in enumerate(chunks)
+        for result in (done[number] or [check_file(job, inputs) for job in chunk])
+    ]
 
 
-_inputs: Inputs | None = None
-"""A worker's inputs, sent once when it starts rather than with every task."""
+class _Order:
+    """Which chunk is checked next: the workers take them from the front, this process
+    from the back, until they meet."""
+
+    def __init__(self, count: int) -> None:
+        self._front = 0
+        self._back = count
+        self._lock = threading.Lock()
+
+    def from_front(self) -> int | None:
+        with self._lock:
+            if self._front == self._back:
+                return None
+            self._front += 1
+            return self._front - 1
+
+    def from_back(self) -> int | None:
+        with self._lock:
+            if self._front == self._back:
+                return None
+            self._back -= 1
+            return self._back
 
 
-def _start_worker(inputs: Inputs) -> None:
-    global _inputs
-    _inputs = inputs
+AHEAD = 2
+"""Chunks a worker holds at once: it has the next one when it sends back a result, instead
+of waiting for this process (busy checking, holding the GIL) to send it one."""
 
 
-def _check_chunk(jobs: list[Job]) -> list[FileResult]:
-    assert _inputs is not None, "the pool's initializer sets the inputs"
-    return [check_file(job, _inputs) for job in jobs]
+class _Worker:
+    """A worker process checking chunks from the front, and the thread of this process
+    that sends it chunks and stores its results."""
+
+    def __init__(
+        self, order: _Order, chunks: list[list[Job]], done: list[list[FileResult] | None], inputs: Inputs
+    ) -> None:
+        self._order = order
+        self._chunks = chunks
+        self._done = done
+        self._lock = threading.Lock()
+        self._held: deque[int] = deque()
+        """Chunks sent to the worker whose results have not come back, oldest first."""
+        self._child = Child(_serve, "pmkb-check-worker")
+        self._thread = threading.Thread(
+            target=self._talk, args=(inputs,), name="pmkb-check-worker", daemon=True
+        )
+        self._thread.start()
+
+    def _talk(self, inputs: Inputs) -> None:
+        channel = self._child.channel
+        try:
+            channel.send(inputs)
+            channel.receive()  # ready: it has imported pmkb
+            for _ in range(AHEAD):
+                self._send_next()
+            while self._held:
+                results = channel.receive()
+                with self._lock:
+                    self._done[self._held.popleft()] = cast("list[FileResult]", results)
+                self._send_next()
+        except Disconnected:  # what it held is checked by the caller
+            self._child.stop()
+        finally:
+            self._child.close()
+
+    def _send_next(self) -> None:
+        with self._lock:
+            number = self._order.from_front()
+            if number is None:
+                return
+            self._held.append(number)
+        self._child.channel.send(self._chunks[number])
+
+    def finish(self) -> None:
+        """Wait for the results of the chunks it holds; if it holds none, as every chunk
+        has been taken, it is not waited for (it may still be starting): it is ended."""
+        with self._lock:
+            idle = not self._held
+        if idle:
+            self._child.stop()
+        self._thread.join()
+
+    def stop(self) -> None:
+        """End it now (once finished, it has ended already)."""
+        self._child.stop()
+        self._thread.join()
+
+
+def _serve(channel: Channel) -> None:
+    """A worker process's work: the inputs, then chunks until this process closes the pipe."""
+    inputs = channel.receive()
+    assert isinstance(inputs, Inputs)
+    channel.send(None)  # ready
+    for chunk in channel.read_ahead():
+        channel.send([check_file(job, inputs) for job in cast("list[Job]", chunk)])

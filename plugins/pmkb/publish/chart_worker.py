@@ -1,7 +1,7 @@
 """The metrics charts, drawn in a second process while the pages render.
 
-matplotlib costs a build about 1.3 s of one core (0.45 s to import, then eight figures),
-and a build is otherwise serial: drawn in a spawned process started as soon as the
+matplotlib costs a build about 1.3 s of one core (0.4 s to import, then eight figures),
+and a build is otherwise serial: drawn in a child process started as soon as the
 metrics are known, the charts are ready by the time the metrics page renders, and
 matplotlib's memory is never part of the build process. Should the process fail to
 start or die, the charts are drawn here, as before.
@@ -9,10 +9,11 @@ start or die, the charts are drawn here, as before.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING
+import threading
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, cast
 
+from pmkb.check.child import Channel, Child, Disconnected
 from pmkb.publish.charts import Chart, all_charts
 
 if TYPE_CHECKING:
@@ -26,23 +27,45 @@ class BackgroundCharts:
 
     def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
-        self._future: Future[list[Chart]] | None = None
+        self._charts: Future[list[Chart]] | None = None
+        self._child: Child | None = None
         try:
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = pool.submit(all_charts, metrics)
-            pool.shutdown(wait=False)  # the worker exits once the charts are sent
-        except (OSError, RuntimeError):  # no processes here (a sandbox, an interpreter shutting down)
-            self._future = None
+            self._child = Child(_draw, "pmkb-charts")
+        except Disconnected:  # no processes here (a sandbox, an interpreter shutting down)
+            return
+        self._charts = Future()
+        threading.Thread(
+            target=self._receive, args=(self._child, self._charts), name="pmkb-charts", daemon=True
+        ).start()
+
+    def _receive(self, child: Child, charts: Future[list[Chart]]) -> None:
+        """Send the metrics, keep the charts; the child has ended when they are kept."""
+        try:
+            child.channel.send(self._metrics)
+            drawn = cast("list[Chart]", child.channel.receive())
+        except Disconnected as exc:
+            child.stop()
+            child.close()
+            charts.set_exception(exc)
+            return
+        child.close()
+        charts.set_result(drawn)
 
     def charts_of(self, metrics: Metrics) -> list[Chart]:
-        if metrics is self._metrics and self._future is not None:
+        if metrics is self._metrics and self._charts is not None:
             try:
-                return self._future.result(timeout=CHART_TIMEOUT)
-            except Exception:  # noqa: BLE001  # a broken pool or an unpicklable value: draw them here
-                self._future = None
+                return self._charts.result(timeout=CHART_TIMEOUT)
+            except (Disconnected, TimeoutError):  # draw them here
+                self.close()
+                self._charts = None
         return all_charts(metrics)
 
     def close(self) -> None:
         """Stop the work if nothing will ask for it (a failed build)."""
-        if self._future is not None:
-            self._future.cancel()
+        if self._child is not None:
+            self._child.stop()
+
+
+def _draw(channel: Channel) -> None:
+    """The child's work: the metrics in, the charts out."""
+    channel.send(all_charts(cast("Metrics", channel.receive())))

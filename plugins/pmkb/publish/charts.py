@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from matplotlib.figure import Figure
+
     from pmkb.know.metrics import Metrics
 
 _INK = "#010203"
@@ -40,13 +42,16 @@ NARROW = 4.0
 """Figure widths in inches: desktop content column, phone screen."""
 
 
-def _pyplot() -> Any:
+def _figure(width: float, height: float) -> Figure:
+    """A figure outside pyplot (no backend to choose, no figure registry to close it in):
+    the process that draws imports less. Its canvas is Agg's, as pyplot's was, because
+    `tight_layout` measures text with it (the SVG canvas's measures differ by a fraction
+    of a point); `savefig(format="svg")` then draws it with the SVG backend."""
     import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(
+    matplotlib.rcParams.update(
         {
             "svg.fonttype": "none",
             "font.family": "sans-serif",
@@ -64,24 +69,26 @@ def _pyplot() -> Any:
             "legend.frameon": False,
         }
     )
-    return plt
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)
+    return figure
 
 
-def _both(draw: Callable[[bool], tuple[Any, str]], name: str) -> Chart:
+def _both(draw: Callable[[bool], tuple[Figure, str]], name: str) -> Chart:
     """Draw a chart at both widths; `draw(narrow)` returns the figure and the alt text."""
-    plt = _pyplot()
     figure, alt = draw(False)
-    wide = _svg(plt, figure, name, alt)
+    wide = _svg(figure, name, alt)
     figure, alt = draw(True)
-    narrow = _svg(plt, figure, f"{name}-narrow", alt)
+    narrow = _svg(figure, f"{name}-narrow", alt)
     return Chart(name, wide, alt, narrow)
 
 
-def _svg(plt: Any, figure: Any, name: str, alt: str) -> str:
-    plt.rcParams["svg.hashsalt"] = f"pmkb-{name}"  # stable, distinct ids per chart
+def _svg(figure: Figure, name: str, alt: str) -> str:
+    import matplotlib
+
+    matplotlib.rcParams["svg.hashsalt"] = f"pmkb-{name}"  # stable, distinct ids per chart
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(figure)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :].replace(_INK, "currentColor")
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
@@ -116,9 +123,9 @@ def _and(items: list[str]) -> str:
 
 
 def incidents_per_quarter(metrics: Metrics) -> Chart:
-    def draw(narrow: bool) -> tuple[Any, str]:
-        plt = _pyplot()
-        figure, axes = plt.subplots(figsize=(NARROW, 3.4) if narrow else (WIDE, 3.2))
+    def draw(narrow: bool) -> tuple[Figure, str]:
+        figure = _figure(*((NARROW, 3.4) if narrow else (WIDE, 3.2)))
+        axes: Any = figure.subplots()
         bottoms = [0] * len(metrics.quarters)
         for position, severity in enumerate(metrics.severities):
             counts = [metrics.per_quarter[q].get(severity, 0) for q in metrics.quarters]
@@ -151,14 +158,10 @@ def times_by_severity(metrics: Metrics) -> Chart:
 
     severities = [s for s in metrics.severities if metrics.times[s]["to_resolve"].count]
 
-    def draw(narrow: bool) -> tuple[Any, str]:
-        plt = _pyplot()
+    def draw(narrow: bool) -> tuple[Figure, str]:
         height = 0.9 + 0.45 * len(severities)
-        figure, panels = plt.subplots(
-            *((3, 1) if narrow else (1, 3)),
-            figsize=(NARROW, 3 * height + 0.6) if narrow else (WIDE + 1.5, height + 0.5),
-            squeeze=False,
-        )
+        figure = _figure(*((NARROW, 3 * height + 0.6) if narrow else (WIDE + 1.5, height + 0.5)))
+        panels = figure.subplots(*((3, 1) if narrow else (1, 3)), squeeze=False)
         for axes, kind in zip(panels.flat, DURATION_KINDS, strict=True):
             data = [list(metrics.times[s][kind].values) for s in severities]
             scale, unit = _unit([v for values in data for v in values])
@@ -246,9 +249,9 @@ def _grouped_bars(axes: Any, categories: list[str], series: list[tuple[str, list
 def completion_by_priority(metrics: Metrics) -> Chart:
     priorities = list(metrics.completion_by_priority)
 
-    def draw(narrow: bool) -> tuple[Any, str]:
-        plt = _pyplot()
-        figure, axes = plt.subplots(figsize=(NARROW, 3.0) if narrow else (WIDE, 3.0))
+    def draw(narrow: bool) -> tuple[Figure, str]:
+        figure = _figure(*((NARROW, 3.0) if narrow else (WIDE, 3.0)))
+        axes: Any = figure.subplots()
         series = [
             ("Completed", [metrics.completion_by_priority[p].percent or 0 for p in priorities]),
             ("Done by due date", [metrics.on_time_by_priority[p].percent or 0 for p in priorities]),
@@ -274,9 +277,9 @@ def recurrence_by_year(metrics: Metrics) -> Chart:
         y: sum(1 for p in metrics.recurrent if p.meta.date and str(p.meta.date.year) == y) for y in years
     }
 
-    def draw(narrow: bool) -> tuple[Any, str]:
-        plt = _pyplot()
-        figure, axes = plt.subplots(figsize=(NARROW, 2.8) if narrow else (WIDE, 2.6))
+    def draw(narrow: bool) -> tuple[Figure, str]:
+        figure = _figure(*((NARROW, 2.8) if narrow else (WIDE, 2.6)))
+        axes: Any = figure.subplots()
         new = [totals[y] - repeats[y] for y in years]
         axes.bar(years, new, label="New", color=SERIES_COLOURS[0])
         axes.bar(
