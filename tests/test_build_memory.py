@@ -62,8 +62,7 @@ def test_pagefind_runs_with_its_allocator_told_to_return_memory(
     index = StreamingIndex(tmp_path)
     try:
         assert (
-            _environment(index._service.process.pid).get(ALLOCATOR[0])
-            == "dirty_decay_ms:0,muzzy_decay_ms:0,tcache_max:1024"
+            _environment(index._service.process.pid).get(ALLOCATOR[0]) == "muzzy_decay_ms:0,tcache_max:1024"
         )
     finally:
         index.close()

@@ -217,3 +217,15 @@ def test_chunk_bounds_are_shortened_as_pagefind_shortens_them(
 ) -> None:
     # Seen in Pagefind 1.5's own bundles: a chunk's last word and the next one's first.
     assert _prefixes(before, after) == bounds
+
+
+def test_a_merge_that_fails_leaves_one_index_of_every_page(
+    demo_pages: list[Page], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    pages = demo_pages[:30]
+    one = built(pages, tmp_path / "one", shard_pages=10_000)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # the merge's process ends at once, failing
+    with caplog.at_level("INFO"):
+        assert built(pages, tmp_path / "sharded", shard_pages=10) == one
+    assert "the merge of the search index ended with 1" in caplog.text
+    assert "indexing the site in one piece" in caplog.text

@@ -185,7 +185,8 @@ class StreamingIndex:
         """Have Pagefind write the shard being filled, and start the next one."""
         if self._in_shard == 0:
             return
-        self._service.wait_indexed()  # Pagefind indexes files as they come: write them all
+        # No wait for Pagefind to catch up: its service handles requests one at a time, in
+        # order, so it writes the shard once every page sent before has been indexed.
         folder = self._work / f"shard-{len(self._shards):05d}"
         request = {"type": "WriteFiles", "index_id": self._index, "output_path": str(folder)}
         self._written.append((self._service.request(request), self._index))
@@ -231,22 +232,25 @@ class _Merge:
         self._thread.start()
 
     def _run(self, service: PagefindService, writes: list[tuple[int, int]], shards: list[Path]) -> None:
+        command = [sys.executable, "-m", "pmkb.publish.pagefind_merge", str(self._target), *map(str, shards)]
         try:
             for message, index in writes:
                 service.response(message, "WriteFiles")
                 service.response(service.request({"type": "DeleteIndex", "index_id": index}), "DeleteIndex")
+            if self._stopped:
+                return
+            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, stderr = self._process.communicate(timeout=PAGEFIND_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            self._failure = "the merge of the search index timed out"
+            return
         except Exception as exc:  # noqa: BLE001  # said by `result`, in the build's thread
-            self._failure = str(exc)
+            self._failure = str(exc) or type(exc).__name__
             return
-        if self._stopped:
-            return
-        command = [sys.executable, "-m", "pmkb.publish.pagefind_merge", str(self._target), *map(str, shards)]
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, stderr = self._process.communicate(timeout=PAGEFIND_TIMEOUT)
         if self._process.returncode != 0:
-            self._failure = (
-                stderr.decode(errors="replace").strip() or f"exit status {self._process.returncode}"
-            )
+            said = stderr.decode(errors="replace").strip()
+            self._failure = said or f"the merge of the search index ended with {self._process.returncode}"
 
     def result(self) -> Path | None:
         """The merged bundle, or None (said in the log) when the shards could not be merged."""
