@@ -41,8 +41,9 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import cbor2
 
@@ -92,6 +93,18 @@ def write_file(path: Path, data: bytes) -> None:
     path.write_bytes(gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0))
 
 
+class Part(NamedTuple):
+    """A word's entry in one shard."""
+
+    word: str
+    offset: int
+    """The shard's first page number in the merged bundle."""
+    entry: list[Any]
+    """`[word, pages, variants]`, decoded."""
+    encoded: bytes | None
+    """The entry as the shard's chunk has it (None when it has to be encoded again)."""
+
+
 @dataclass
 class Shard:
     """One shard's bundle, for one language."""
@@ -107,17 +120,20 @@ class Shard:
     def page_count(self) -> int:
         return len(self.meta[1])
 
-    def words(self) -> Iterator[tuple[str, int, list[Any]]]:
-        """Its words in sorted order, one chunk read at a time: (word, offset, entry)."""
+    def words(self) -> Iterator[Part]:
+        """Its words in sorted order, one chunk read at a time."""
         for _, _, chunk_hash in self.meta[2]:
             # Decoded a word at a time: fifty shards' chunks held whole would take 90 MB.
-            stream = io.BytesIO(read_file(self.folder / "index" / f"{chunk_hash}.pf_index"))
+            data = read_file(self.folder / "index" / f"{chunk_hash}.pf_index")
+            stream = io.BytesIO(data)
             if _array_length(stream) != 1:
                 raise MergeError(f"{chunk_hash}.pf_index is not a word chunk")
             decoder = cbor2.CBORDecoder(stream)
             for _ in range(_array_length(stream)):
+                start = stream.tell()
                 word = decoder.decode()
-                yield word[0], self.offset, self._remapped(word)
+                encoded = None if self.field_map else data[start : stream.tell()]
+                yield Part(word[0], self.offset, self._remapped(word), encoded)
 
     def _remapped(self, word: list[Any]) -> list[Any]:
         if self.field_map:
@@ -217,15 +233,14 @@ def _link(source: Path, target: Path) -> None:
 
 def _write_words(language: str, shards: list[Shard], target: Path) -> list[list[str]]:
     """Interleave the shards' words into chunks as Pagefind cuts them; the chunk list."""
-    streams = [shard.words() for shard in shards]
-    merged = heapq.merge(*streams, key=lambda item: item[0])  # stable: shards in page order
+    merged = heapq.merge(*(shard.words() for shard in shards), key=lambda part: part.word)  # stable
     bounds: list[list[str]] = []
-    chunk: list[list[Any]] = []
+    chunk: list[tuple[str, bytes]] = []
     size = 0
-    for word, group in itertools.groupby(merged, key=lambda item: item[0]):
-        entry = _join_word(word, [(offset, entry) for _, offset, entry in group])
-        chunk.append(entry)
-        size += _locations(entry)
+    for word, group in itertools.groupby(merged, key=lambda part: part.word):
+        parts = list(group)
+        chunk.append((word, _joined(word, parts)))
+        size += sum(_locations(part.entry[1]) for part in parts)
         if size >= CHUNK_LOCATIONS:
             bounds.append(_write_chunk(language, chunk, target))
             chunk, size = [], 0
@@ -236,19 +251,60 @@ def _write_words(language: str, shards: list[Shard], target: Path) -> list[list[
     return bounds
 
 
-def _join_word(word: str, parts: list[tuple[int, list[Any]]]) -> list[Any]:
-    """One word's entry from its entries in several shards, pages renumbered."""
-    if len(parts) == 1 and parts[0][0] == 0:
-        return parts[0][1]
+def _joined(word: str, parts: list[Part]) -> bytes:
+    """One word's entry, encoded, from its entries in the shards: their pages renumbered.
+
+    Most of an entry is its pages' locations, which merging leaves alone, so the shards'
+    encoded entries are reused: only the first page number of each shard's pages changes
+    (they are differences from the previous one). Variants, rare, are encoded again."""
+    if len(parts) == 1 and parts[0].offset == 0 and parts[0].encoded is not None:
+        return parts[0].encoded
+    if any(part.encoded is None for part in parts):
+        return cbor2.dumps(_join_entries(word, parts))
+    segments: list[bytes] = []
+    count = last = 0
+    for part in parts:
+        pages = part.entry[1]
+        if not pages:
+            continue
+        body = _pages_body(part)
+        first = pages[0][0]
+        renumbered = _head(0, first + part.offset - last)  # a page entry is an array of three
+        segments += [b"\x83", renumbered, body[1 + len(_head(0, first)) :]]
+        count += len(pages)
+        last = part.offset + sum(map(itemgetter(0), pages))
+    variants = _join_variants(parts)
+    return b"".join([b"\x83", cbor2.dumps(word), _head(4, count), *segments, cbor2.dumps(variants)])
+
+
+def _pages_body(part: Part) -> bytes:
+    """The encoded page entries of a shard's word, without their array's header."""
+    assert part.encoded is not None
+    start = 1 + len(cbor2.dumps(part.word)) + len(_head(4, len(part.entry[1])))
+    return part.encoded[start : len(part.encoded) - len(cbor2.dumps(part.entry[2]))]
+
+
+def _head(major: int, value: int) -> bytes:
+    """A CBOR item's head: its major type and an unsigned integer (a count, a number)."""
+    if value < 24:
+        return bytes([major << 5 | value])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | info]) + value.to_bytes(size, "big")
+    raise MergeError(f"a number too large for CBOR: {value}")
+
+
+def _join_entries(word: str, parts: list[Part]) -> list[Any]:
+    """One word's entry, decoded, from its entries in the shards."""
+    return [word, _join_pages([(part.offset, part.entry[1]) for part in parts]), _join_variants(parts)]
+
+
+def _join_variants(parts: list[Part]) -> list[Any]:
     variants: dict[str, list[tuple[int, list[Any]]]] = {}
-    for offset, entry in parts:
-        for spelling, pages in entry[2]:
-            variants.setdefault(spelling, []).append((offset, pages))
-    return [
-        word,
-        _join_pages([(offset, entry[1]) for offset, entry in parts]),
-        [[spelling, _join_pages(segments)] for spelling, segments in variants.items()],
-    ]
+    for part in parts:
+        for spelling, pages in part.entry[2]:
+            variants.setdefault(spelling, []).append((part.offset, pages))
+    return [[spelling, _join_pages(segments)] for spelling, segments in variants.items()]
 
 
 def _join_pages(segments: list[tuple[int, list[Any]]]) -> list[Any]:
@@ -262,18 +318,18 @@ def _join_pages(segments: list[tuple[int, list[Any]]]) -> list[Any]:
         start = first[0] + offset
         joined.append([start - last, first[1], first[2]])
         joined.extend(pages[1:])
-        last = offset + sum(page[0] for page in pages)
+        last = offset + sum(map(itemgetter(0), pages))
     return joined
 
 
-def _locations(entry: list[Any]) -> int:
-    """What a word adds to its chunk's size, as Pagefind counts it: its own pages'
-    locations and meta locations, one for each page; not its variants'."""
-    return sum(len(page[1]) + len(page[2]) + 1 for page in entry[1])
+def _locations(pages: list[Any]) -> int:
+    """What a word's pages add to its chunk's size, as Pagefind counts it: locations and
+    meta locations, one for each page (a word's variants do not count)."""
+    return len(pages) + sum(map(len, map(itemgetter(1), pages))) + sum(map(len, map(itemgetter(2), pages)))
 
 
-def _write_chunk(language: str, words: list[list[Any]], target: Path) -> list[str]:
-    data = cbor2.dumps([words])
+def _write_chunk(language: str, words: list[tuple[str, bytes]], target: Path) -> list[str]:
+    data = b"".join([b"\x81", _head(4, len(words)), *(encoded for _, encoded in words)])
     name = f"{language}_{full_hash(data)[:7]}"
     path = target / "index" / f"{name}.pf_index"
     if path.exists() and read_file(path) != data:
