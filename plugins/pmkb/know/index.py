@@ -7,6 +7,7 @@ import datetime as dt
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pmkb.read.names import slugify
@@ -78,6 +79,12 @@ class Group:
     name: str
     slug: str
     postmortems: list[Postmortem] = field(default_factory=list)
+
+    @cached_property
+    def severity_counts(self) -> Counter[str | None]:
+        """How many of its postmortems have each severity: every page of a paged group
+        says it, and counting in the template took a tenth of a 5,000-postmortem build."""
+        return Counter(postmortem.meta.severity for postmortem in self.postmortems)
 
 
 @dataclass
