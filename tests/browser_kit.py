@@ -11,10 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
-import subprocess
-import sys
 import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -22,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import build_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -171,14 +169,7 @@ def serve(directory: Path, prefix: str = "/"):
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = build_demo(out, BUILD_TIMEOUT)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stderr}"
     assert (out / "pagefind" / "pagefind-ui.js").is_file(), "Pagefind did not index the site"
     return out

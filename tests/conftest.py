@@ -174,3 +174,15 @@ def only(result, code: str):
     found = [d for d in result.diagnostics if d.code == code]
     assert len(found) == 1, [str(d) for d in result.diagnostics]
     return found[0]
+
+
+def build_demo(out: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of this repository's demo knowledge base into `out`."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )

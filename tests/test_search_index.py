@@ -4,15 +4,13 @@ bundle the browser gets is exactly the one a single index of every page writes."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import cbor2
 import pytest
-from conftest import VALID
+from conftest import VALID, build_demo
 from pmkb.mkdocs import search
 from pmkb.mkdocs.search import BODY_END, StreamingIndex, searchable_part
 from pmkb.publish.pagefind_merge import _prefixes, read_file
@@ -48,14 +46,7 @@ def demo_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Page]:
     """The demo's postmortem pages, eight times over under other URLs: 160 pages, enough
     words for several index chunks (and a word with an accented variant)."""
     out = tmp_path_factory.mktemp("demo")
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=600,
-    )
+    build = build_demo(out)
     assert build.returncode == 0, build.stderr
     found = marked_pages(out)
     assert len(found) >= 15
