@@ -116,10 +116,6 @@ class Shard:
     field_map: dict[int, int] = field(default_factory=dict)
     """This shard's meta field numbers to the merged bundle's, where they differ."""
 
-    @property
-    def page_count(self) -> int:
-        return len(self.meta[1])
-
     def words(self) -> Iterator[Part]:
         """Its words in sorted order, one chunk read at a time."""
         for _, _, chunk_hash in self.meta[2]:
