@@ -13,8 +13,9 @@ PACKAGE = Path(pmkb.__file__).parent
 ENGINE = ["read", "check", "know", "publish", "importer", "starter"]
 """The folders of the engine, which the MkDocs plugin and the CLI both use."""
 ENGINE_MODULES = ["settings.py", "clock.py", "site_config.py"]
-PLUGIN_MODULE_MAX_LINES = 120
-"""Well under it: each event is a few lines that hand over to the engine or mkdocs/*."""
+PLUGIN_MODULE_MAX_LINES = 130
+"""Each event is a few lines that hand over to the engine or mkdocs/* (two events are
+pairs of handlers at different priorities, to hold pages compressed between them)."""
 
 
 def _engine_sources() -> list[Path]:

@@ -1,5 +1,6 @@
-"""The build's memory at its peak, Pagefind writing its bundle: written postmortem pages
-let go of their HTML and source, Pagefind's allocator hands freed memory back, and the
+"""The build's memory at its peak, Pagefind writing its bundle: postmortem pages hold their
+HTML and source compressed between conversion and writing, and let go of them once
+written, Pagefind's allocator hands freed memory back, and the
 build process returns its free heap first."""
 
 from __future__ import annotations
@@ -26,12 +27,28 @@ seen = {}
 def on_files(files, config):
     seen["files"] = files
 
+def _texts(page):
+    return [page.content, page.markdown]
+
+def on_page_content(content, page, config, files):
+    seen.setdefault("converted", {})[page.file.src_uri] = [content, page.markdown]
+    return content
+
+def on_env(env, config, files):  # every page converted, none written
+    seen["parked"] = {f.src_uri: _texts(f.page) for f in files.documentation_pages()}
+
+def on_page_context(context, page, config, nav):
+    seen.setdefault("writing", {})[page.file.src_uri] = _texts(page)
+    return context
+
 @event_priority(-200)  # after every plugin
 def on_post_build(config):
     pages = [f.page for f in seen["files"].documentation_pages() if f.page is not None]
     held = {p.file.src_uri: [p.title, p.content is not None, bool(p.markdown)] for p in pages}
     with open("held.json", "w") as handle:
         json.dump(held, handle)
+    with open("seen.json", "w") as handle:
+        json.dump({k: v for k, v in seen.items() if k != "files"}, handle)
 """
 
 
@@ -47,6 +64,23 @@ def test_written_postmortem_pages_let_go_of_their_html_and_source(tmp_path: Path
     assert held["index.md"] == ["Home", True, True]  # not a postmortem: left as MkDocs keeps it
     page = (root / "site" / "postmortems" / "2026" / "checkout" / "index.html").read_text()
     assert "connection pool" in page.lower()
+
+
+def test_between_conversion_and_writing_a_postmortem_page_is_held_compressed_and_every_plugin_sees_it_whole(
+    tmp_path: Path,
+) -> None:
+    root = tiny_site(tmp_path, {"2026/checkout.md": VALID})
+    (root / "hook.py").write_text(HOOK)
+    with (root / "mkdocs.yml").open("a") as config:
+        config.write("hooks:\n  - hook.py\n")
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    seen = json.loads((root / "seen.json").read_text())
+    converted, writing = seen["converted"]["2026/checkout.md"], seen["writing"]["2026/checkout.md"]
+    assert "connection pool" in converted[0].lower() and "## Impact" in converted[1]
+    assert seen["parked"]["2026/checkout.md"] == ["", ""]  # held by pmkb meanwhile
+    assert writing == converted  # back, whole, before any template or plugin sees it
+    assert seen["parked"]["index.md"][0]  # not a postmortem: left as MkDocs keeps it
 
 
 def _environment(pid: int) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pmkb.know import urls
 from pmkb.know.site import HOME_RECENT
 from pmkb.mkdocs.body_renderer import render_with_markdown_it
 from pmkb.mkdocs.page_toc import toc_of
+from pmkb.mkdocs.parked import ParkedPages
 from pmkb.mkdocs.render import Links, Renderer
 from pmkb.mkdocs.theming import with_document_title, with_feed_link
 from pmkb.publish.chart_worker import BackgroundCharts
@@ -55,6 +56,8 @@ class SitePages:
         """Postmortems whose HTML was made safe as it was rendered."""
         self.lit_tab: Page | None = None
         """The nav page marked active while a page below it renders (its tab lights up)."""
+        self.parked = ParkedPages()
+        """Postmortem pages' texts while the other pages are converted."""
 
     def links(self, page: Page) -> Links:
         return Links(page.url, self.page_urls, self.site.index)
@@ -104,6 +107,17 @@ class SitePages:
                 "home.html", links=self.links(page), index=self.site.index, recent=HOME_RECENT
             )
         return content
+
+    def park(self, content: str, page: Page) -> str:
+        """A postmortem's converted page, held compressed until it is written."""
+        if page.file.src_uri in self.site.postmortems:
+            return self.parked.park(content, page)
+        return content
+
+    def restore(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
+        """The page's texts back from `park`, before the page is drawn."""
+        self.parked.restore(page)
+        return context
 
     def context(self, context: dict[str, Any], page: Page, nav: Navigation) -> dict[str, Any]:
         """The breadcrumb, and a postmortem's header and footer, for the theme's partials;

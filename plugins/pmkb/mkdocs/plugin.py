@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from pmkb.check.cache import ResultCache, cache_dir_for
 from pmkb.check.knowledge_base import KnowledgeBase
@@ -83,13 +83,23 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
     def on_page_markdown(self, markdown: str, *, page: Page, **_: Any) -> str:
         return self.pages.markdown(markdown, page) if self.pages else markdown
 
-    def on_page_content(self, content: str, *, page: Page, **_: Any) -> str:
+    def _content(self, /, content: str, *, page: Page, **_: Any) -> str:
         return self.pages.content(content, page) if self.pages else content
 
-    def on_page_context(  # type: ignore[override]  # MkDocs passes a plain dict
-        self, context: dict[str, Any], *, page: Page, nav: Navigation, **_: Any
+    @event_priority(-100)  # once every plugin has converted the page: held compressed until written
+    def _park(self, /, content: str, *, page: Page, **_: Any) -> str:
+        return self.pages.park(content, page) if self.pages else content
+
+    @event_priority(100)  # back on the page before any plugin sees it again
+    def _restore(self, /, context: dict[str, Any], *, page: Page, **_: Any) -> dict[str, Any]:
+        return self.pages.restore(context, page) if self.pages else context
+
+    def _context(
+        self, /, context: dict[str, Any], *, page: Page, nav: Navigation, **_: Any
     ) -> dict[str, Any]:
         return self.pages.context(context, page, nav) if self.pages else context
+
+    on_page_content, on_page_context = CombinedEvent(_content, _park), CombinedEvent(_restore, _context)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals.update(theme_globals(config, search=self.config["search"]))
