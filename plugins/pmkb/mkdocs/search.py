@@ -45,7 +45,7 @@ BODY_END = "<!-- /data-pagefind-body -->"
 SORT_MARK = "data-pagefind-sort"
 """Pagefind's sort orders keep no values, so shards that use them cannot be merged."""
 CONFIG = {"exclude_selectors": [".headerlink"]}  # the ¶ permalinks are not content
-SHARD_MIN_PAGES = 100
+SHARD_MIN_PAGES = 25
 SHARDS = 50
 """Shards hold `SHARD_MIN_PAGES` pages, or more so that there are about this many.
 Pagefind needs about 0.4 MB a page of the shard it writes (and of the next one, which it

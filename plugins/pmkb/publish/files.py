@@ -11,6 +11,8 @@ from pmkb.know import urls
 from pmkb.publish.exports import action_items_csv, atom_feed, postmortem_schema, postmortems_json
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pmkb.know.site import SiteModel
     from pmkb.read.postmortem import Postmortem
 
@@ -25,24 +27,22 @@ def write_exports(
     def url_of(postmortem: Postmortem) -> str:
         return urljoin(site_url, urls.postmortem_url(postmortem.rel_path, directory_urls=directory_urls))
 
-    files = {
-        urls.EXPORTS["json"]: postmortems_json(index, url_of),
-        urls.EXPORTS["csv"]: action_items_csv(index, url_of),
-        urls.EXPORTS["feed"]: atom_feed(index, url_of, site_url, site_name),
-        urls.EXPORTS["schema"]: json.dumps(
-            postmortem_schema(
-                settings,
-                schema_id=urljoin(site_url, urls.EXPORTS["schema"]) if site_url else urls.EXPORTS["schema"],
-                catalog=index.catalog,
-            ),
-            indent=2,
-        )
-        + "\n",
+    def schema() -> str:
+        schema_id = urljoin(site_url, urls.EXPORTS["schema"]) if site_url else urls.EXPORTS["schema"]
+        schema = postmortem_schema(settings, schema_id=schema_id, catalog=index.catalog)
+        return json.dumps(schema, indent=2) + "\n"
+
+    # Made and written one at a time: each is let go before the next is made.
+    exports: dict[str, Callable[[], str]] = {
+        urls.EXPORTS["json"]: lambda: postmortems_json(index, url_of),
+        urls.EXPORTS["csv"]: lambda: action_items_csv(index, url_of),
+        urls.EXPORTS["feed"]: lambda: atom_feed(index, url_of, site_url, site_name),
+        urls.EXPORTS["schema"]: schema,
     }
     written = []
-    for name, text in files.items():
+    for name, make in exports.items():
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="")
+        target.write_text(make(), encoding="utf-8", newline="")
         written.append(target)
     return written
