@@ -3,8 +3,11 @@ bundle the browser gets is exactly the one a single index of every page writes."
 
 from __future__ import annotations
 
+import gzip
 import json
+import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,8 @@ import pytest
 from conftest import VALID, build_demo
 from pmkb.mkdocs import search
 from pmkb.mkdocs.search import BODY_END, StreamingIndex, searchable_part
-from pmkb.publish.pagefind_merge import _prefixes, read_file
+from pmkb.publish import pagefind_merge
+from pmkb.publish.pagefind_merge import MergeError, _prefixes, read_file, settle
 from pmkb.publish.pagefind_merge import main as merge_main
 from test_site_build import mkdocs_build, tiny_site
 
@@ -155,6 +159,49 @@ def test_pages_after_the_merge_started_are_merged_in(demo_pages: list[Page], tmp
     assert bundle_view(tmp_path / "sharded" / "pagefind") == built(
         pages, tmp_path / "one", shard_pages=10_000
     )
+
+
+def test_pagefind_is_stopped_once_the_shards_are_written_before_the_merge_starts(
+    demo_pages: list[Page], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = demo_pages[:45]
+    index = StreamingIndex(tmp_path / "site" / "pagefind", len(pages))
+    index._shard_pages = 20
+    service = index._service
+    assert service is not None
+    pagefind_running_at_merge: list[bool] = []
+    popen = subprocess.Popen
+
+    def merge_process(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+        if "pmkb.publish.pagefind_merge" in command:
+            pagefind_running_at_merge.append(service.process.poll() is None)
+        return popen(command, **options)
+
+    monkeypatch.setattr(search.subprocess, "Popen", merge_process)
+    for url, html in pages:
+        index.add(html, url, tmp_path / "unused.html")
+    index.finish()
+    assert pagefind_running_at_merge == [False]  # its memory let go before the merge's is taken
+    assert bundle_view(tmp_path / "site" / "pagefind") == built(pages, tmp_path / "one", shard_pages=10_000)
+
+
+def test_a_file_pagefind_is_still_writing_is_waited_for_and_one_never_finished_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shard = tmp_path / "shard"
+    (shard / "fragment").mkdir(parents=True)
+    (shard / "pagefind-entry.json").write_text('{"languages": {}}')
+    whole = gzip.compress(b"pagefind_dcd" + bytes(range(256)) * 20)
+    fragment = shard / "fragment" / "en_1234567.pf_fragment"
+    fragment.write_bytes(whole[:100])  # Pagefind has answered; the rest lands a moment later
+    threading.Timer(0.2, fragment.write_bytes, [whole]).start()
+    settle([shard])
+    assert fragment.read_bytes() == whole
+
+    fragment.write_bytes(whole[:100])
+    monkeypatch.setattr(pagefind_merge, "SETTLE_SECONDS", 0.1)
+    with pytest.raises(MergeError, match="en_1234567.pf_fragment is incomplete"):
+        settle([shard])
 
 
 def test_a_site_that_sorts_results_gets_one_index_of_every_page(

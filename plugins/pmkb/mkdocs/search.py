@@ -32,9 +32,11 @@ import tempfile
 import threading
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from pmkb.mkdocs.pagefind_service import PAGEFIND_TIMEOUT, PagefindService, executable, version
+from pmkb.publish.pagefind_merge import settle
 
 log = get_plugin_logger(__name__)
 
@@ -77,16 +79,18 @@ class StreamingIndex:
         merge starts while MkDocs renders the rest of the site (the listings come last)."""
         self.bundle_dir = bundle_dir
         self._expected_pages = expected_pages
-        binary = executable()
-        self._service = PagefindService(binary)
-        self._mergeable = version(binary).startswith(MERGEABLE)
+        self._binary = executable()
+        self._service: PagefindService | None = PagefindService(self._binary)
+        """None once handed to the merge, until a page comes after (see `_running`)."""
+        self._mergeable = version(self._binary).startswith(MERGEABLE)
         self._shard_pages = (
             max(SHARD_MIN_PAGES, -(-expected_pages // SHARDS)) if self._mergeable else sys.maxsize
         )
         bundle_dir.parent.mkdir(parents=True, exist_ok=True)
         self._work = Path(tempfile.mkdtemp(prefix=".pmkb-search-", dir=bundle_dir.parent))
         """The shards and the merged bundle, beside the site (one file system: moved, not copied)."""
-        self._index = self._service.index_id(self._service.new_index(CONFIG))
+        self._index: int | None = self._service.index_id(self._service.new_index(CONFIG))
+        """The index being filled (None: none yet in the running service)."""
         self._next_index = self._service.new_index(CONFIG)
         """Asked for ahead, so that starting a shard never waits for Pagefind."""
         self._in_shard = 0
@@ -122,25 +126,32 @@ class StreamingIndex:
             return
         self._close_shard()
         release_free_memory()
-        if len(self._shards) > 1 and self._mergeable:
-            writes, self._written = self._written, []
+        if len(self._shards) > 1 and self._mergeable and self._service is not None:
+            writes, self._written, self._deleted = self._written, [], []
             self._merge_covers = len(self._shards)
-            self._merge = _Merge(self._service, writes, list(self._shards), self._work / "merged")
+            # The merge stops this service once the shards are on disk: Pagefind's memory
+            # is let go while the merge's is taken. A page after this starts another.
+            service, self._service, self._index = self._service, None, None
+            self._merge = _Merge(service, writes, list(self._shards), self._work / "merged")
 
     def finish(self) -> None:
         """Write every shard not yet written, merge them (or index the site in one piece),
         put the bundle in place and stop the service."""
-        if not self._pages:  # no page says what to index: every page, read back whole
-            for url, output in self._unmarked:
-                self._send(output.read_text(encoding="utf-8"), url, output)
-        self._close_shard()
-        bundle = self._bundle()
-        if self._service.errors:
-            self._service.fail("\n".join(self._service.errors[:10]))
-        if bundle is not None:
-            shutil.rmtree(self.bundle_dir, ignore_errors=True)
-            os.replace(bundle, self.bundle_dir)
-        self.close()
+        try:
+            if not self._pages:  # no page says what to index: every page, read back whole
+                for url, output in self._unmarked:
+                    self._send(output.read_text(encoding="utf-8"), url, output)
+            self._close_shard()
+            bundle = self._bundle()
+            said = self._merge.errors if self._merge is not None else []
+            errors = [*said, *(self._service.errors if self._service is not None else [])]
+            if errors:
+                raise PluginError("Pagefind failed: " + "\n".join(errors[:10]))
+            if bundle is not None:
+                shutil.rmtree(self.bundle_dir, ignore_errors=True)
+                os.replace(bundle, self.bundle_dir)
+        finally:
+            self.close()
         log.info("Pagefind indexed %d pages into %s", len(self._pages), self.bundle_dir)
 
     def close(self) -> None:
@@ -148,8 +159,16 @@ class StreamingIndex:
         the build failed)."""
         if self._merge is not None:
             self._merge.stop()
-        self._service.close()
+        if self._service is not None:
+            self._service.close()
         shutil.rmtree(self._work, ignore_errors=True)
+
+    def _running(self) -> PagefindService:
+        """The service, started again if the merge has stopped it."""
+        if self._service is None:
+            self._service = PagefindService(self._binary)
+            self._next_index = self._service.new_index(CONFIG)
+        return self._service
 
     def _bundle(self) -> Path | None:
         """The finished bundle's folder (None if there is nothing to index)."""
@@ -165,25 +184,29 @@ class StreamingIndex:
         if len(self._shards) == 1:
             return self._shards[0]
         if self._mergeable:
-            merged = _Merge(self._service, [], self._shards, self._work / "merged-again").result()
+            merged = _Merge(None, [], self._shards, self._work / "merged-again").result()
             if merged is not None:
                 return merged
         return self._one_index()
 
     def _send(self, html: str, url: str, output: Path) -> None:
-        self._service.add_file(self._index, html, url)
+        service = self._running()
+        if self._index is None:
+            self._index = service.index_id(self._next_index)
+            self._next_index = service.new_index(CONFIG)
+        service.add_file(self._index, html, url)
         self._pages.append((url, output))
         self._in_shard += 1
         if self._in_shard >= self._shard_pages:
             self._close_shard()
-        while self._written and self._service.answered(self._written[0][0]):
+        while self._written and service.answered(self._written[0][0]):
             message, index = self._written.pop(0)  # written: Pagefind can let go of it
-            self._service.response(message, "WriteFiles")
-            self._deleted.append(self._service.request({"type": "DeleteIndex", "index_id": index}))
+            service.response(message, "WriteFiles")
+            self._deleted.append(service.request({"type": "DeleteIndex", "index_id": index}))
 
     def _close_shard(self) -> None:
         """Have Pagefind write the shard being filled, and start the next one."""
-        if self._in_shard == 0:
+        if self._in_shard == 0 or self._service is None or self._index is None:
             return
         # No wait for Pagefind to catch up: its service handles requests one at a time, in
         # order, so it writes the shard once every page sent before has been indexed.
@@ -196,47 +219,55 @@ class StreamingIndex:
         self._in_shard = 0
 
     def _confirm_writes(self) -> None:
+        service = self._running()
         for message, _ in self._written:
-            self._service.response(message, "WriteFiles")
+            service.response(message, "WriteFiles")
         self._written = []
         for message in self._deleted:
-            self._service.response(message, "DeleteIndex")
+            service.response(message, "DeleteIndex")
         self._deleted = []
 
     def _one_index(self) -> Path:
         """Every page in one index, read back from the site: the bundle a site gets when
         its shards cannot be merged."""
         log.info("Pagefind: indexing the site in one piece (its shards cannot be merged)")
-        index = self._service.index_id(self._service.request({"type": "NewIndex", "config": CONFIG}))
+        service = self._running()
+        index = service.index_id(service.request({"type": "NewIndex", "config": CONFIG}))
         for url, output in self._pages:
-            self._service.add_file(index, searchable_part(output.read_text(encoding="utf-8")), url)
-        self._service.wait_indexed()
+            service.add_file(index, searchable_part(output.read_text(encoding="utf-8")), url)
+        service.wait_indexed()
         folder = self._work / "whole"
-        written = self._service.request({"type": "WriteFiles", "index_id": index, "output_path": str(folder)})
-        self._service.response(written, "WriteFiles")
+        written = service.request({"type": "WriteFiles", "index_id": index, "output_path": str(folder)})
+        service.response(written, "WriteFiles")
         return folder
 
 
 class _Merge:
     """The shards merged into one bundle by `pmkb.publish.pagefind_merge`, in a process
-    of its own (its memory never the build's), once Pagefind has written them."""
+    of its own (its memory never the build's), once Pagefind has written them. The
+    service handed over is stopped as soon as the shards are on disk."""
 
     def __init__(
-        self, service: PagefindService, writes: list[tuple[int, int]], shards: list[Path], target: Path
+        self, service: PagefindService | None, writes: list[tuple[int, int]], shards: list[Path], target: Path
     ):
         self._target = target
         self._process: subprocess.Popen[bytes] | None = None
+        self._service = service
         self._stopped = False
         self._failure = ""
-        self._thread = threading.Thread(target=self._run, args=(service, writes, shards), daemon=True)
+        self.errors: list[str] = service.errors if service is not None else []
+        """What Pagefind said of pages it could not index, to its last answer."""
+        self._thread = threading.Thread(target=self._run, args=(writes, shards), daemon=True)
         self._thread.start()
 
-    def _run(self, service: PagefindService, writes: list[tuple[int, int]], shards: list[Path]) -> None:
+    def _run(self, writes: list[tuple[int, int]], shards: list[Path]) -> None:
         command = [sys.executable, "-m", "pmkb.publish.pagefind_merge", str(self._target), *map(str, shards)]
         try:
-            for message, index in writes:
-                service.response(message, "WriteFiles")
-                service.response(service.request({"type": "DeleteIndex", "index_id": index}), "DeleteIndex")
+            for message, _ in writes:
+                assert self._service is not None, "writes come with their service"
+                self._service.response(message, "WriteFiles")
+            settle(shards[len(shards) - len(writes) :] if writes else [])  # a few files: a few ms
+            self._stop_service()  # its memory let go before the merge takes its own
             if self._stopped:
                 return
             self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -248,9 +279,16 @@ class _Merge:
         except Exception as exc:  # noqa: BLE001  # said by `result`, in the build's thread
             self._failure = str(exc) or type(exc).__name__
             return
+        finally:
+            self._stop_service()
         if self._process.returncode != 0:
             said = stderr.decode(errors="replace").strip()
             self._failure = said or f"the merge of the search index ended with {self._process.returncode}"
+
+    def _stop_service(self) -> None:
+        service, self._service = self._service, None
+        if service is not None:
+            service.close()
 
     def result(self) -> Path | None:
         """The merged bundle, or None (said in the log) when the shards could not be merged."""
@@ -264,6 +302,8 @@ class _Merge:
         self._stopped = True
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
+        if self._service is not None and self._service.process.poll() is None:
+            self._service.process.kill()  # the thread, woken, closes the rest
 
 
 def release_free_memory() -> None:

@@ -88,6 +88,18 @@ def _settled(path: Path, decode: Callable[[bytes], T]) -> T:
         time.sleep(0.01)
 
 
+def settle(folders: list[Path]) -> None:
+    """Wait until every file Pagefind wrote into `folders` is whole (see `_settled`), so
+    that Pagefind can be stopped: it exits at once, cutting short any write under way.
+    Its scripts and styles, not compressed, are taken from the first shard, written long
+    before the last ones."""
+    for folder in folders:
+        _settled(folder / ENTRY, json.loads)
+        for path in folder.rglob("*"):
+            if path.is_file() and (".pf_" in path.suffix or path.name.startswith("wasm.")):
+                _settled(path, gzip.decompress)
+
+
 def write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0))
