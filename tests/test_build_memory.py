@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VALID
-from pmkb.mkdocs.pagefind_service import ALLOCATOR
+from pmkb.mkdocs.pagefind_service import ALLOCATOR, PIPE_BYTES
 from pmkb.mkdocs.search import StreamingIndex, release_free_memory
 from test_site_build import mkdocs_build, tiny_site
 
@@ -107,6 +107,22 @@ def test_a_users_own_allocator_setting_is_kept(monkeypatch: pytest.MonkeyPatch, 
     index = StreamingIndex(tmp_path)
     try:
         assert _environment(index._service.process.pid).get(ALLOCATOR[0]) == "narenas:4"
+    finally:
+        index.close()
+
+
+@linux
+def test_pagefinds_input_pipe_holds_many_pages_so_a_busy_core_does_not_stall_the_build(
+    tmp_path: Path,
+) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    if int(Path("/proc/sys/fs/pipe-max-size").read_text()) < PIPE_BYTES:
+        pytest.skip("this system caps pipes below the size asked for")
+    index = StreamingIndex(tmp_path)
+    try:
+        stdin = index._service.process.stdin if index._service is not None else None
+        assert stdin is not None
+        assert fcntl.fcntl(stdin.fileno(), fcntl.F_GETPIPE_SZ) == PIPE_BYTES == 1 << 20
     finally:
         index.close()
 

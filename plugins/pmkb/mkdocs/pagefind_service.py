@@ -18,6 +18,11 @@ from typing import IO, Any
 
 from mkdocs.exceptions import PluginError
 
+try:
+    import fcntl
+except ImportError:  # Windows: its pipes are left as they are
+    fcntl = None  # type: ignore[assignment]
+
 PAGEFIND_TIMEOUT = 600
 ALLOCATOR = ("_RJEM_MALLOC_CONF", "narenas:1,muzzy_decay_ms:0,tcache_max:1024")
 """Pagefind's binary is built with jemalloc (its settings read from this variable). Its
@@ -51,6 +56,21 @@ def version(binary: str) -> str:
     return answer.stdout.strip().rpartition(" ")[2]
 
 
+PIPE_BYTES = 1 << 20
+"""Pagefind's input pipe, widened from Linux's 64 KB to hold about 70 pages: a moment
+when Pagefind's reading thread waits for a core no longer stalls the build."""
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if pipe is None or set_size is None:
+        return
+    try:
+        fcntl.fcntl(pipe.fileno(), set_size, PIPE_BYTES)
+    except OSError:  # above the system's limit (/proc/sys/fs/pipe-max-size): left as it is
+        pass
+
+
 class PagefindService:
     """Requests to one Pagefind service: files sent without waiting, the rest answered."""
 
@@ -74,6 +94,7 @@ class PagefindService:
         """What Pagefind said of files it could not index."""
         self._reader = threading.Thread(target=self._read, name="pagefind-responses", daemon=True)
         self._reader.start()
+        _widen(self.process.stdin)
 
     def new_index(self, config: dict[str, Any]) -> int:
         """Ask for an index; the message id to pass to `index_id` when it is needed."""

@@ -133,6 +133,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # a Renderer lasts one build: no need to check each template's file per page
         )
         self.env.filters["duration"] = format_duration
         self.env.filters["utc_time"] = _utc_time
@@ -151,6 +152,12 @@ class Renderer:
             stages=stages,
             ticket_url=settings.ticket_link,
         )
+        self._templates: dict[str, jinja2.Template] = {}
 
     def render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(**context)
+        """Each template looked up once a build (Jinja's own cache costs more per call
+        than a small template's rendering)."""
+        found = self._templates.get(template)
+        if found is None:
+            found = self._templates[template] = self.env.get_template(template)
+        return found.render(**context)

@@ -22,8 +22,6 @@ from the site at the end.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
-import gc
 import os
 import shutil
 import subprocess
@@ -307,13 +305,11 @@ class _Merge:
 
 
 def release_free_memory() -> None:
-    """Collect garbage and hand the heap's free pages back to the system (glibc's
-    `malloc_trim`; elsewhere only the collection)."""
-    gc.collect()
-    name = ctypes.util.find_library("c")
+    """Hand the heap's free pages back to the system (glibc's `malloc_trim`; nothing
+    elsewhere). No garbage collection first: at 1,000 postmortems it took 0.15 s and
+    gave back nothing that reference counting had not already freed."""
     try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):  # no C library by that name, or not glibc
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
+    except (OSError, AttributeError, TypeError):  # not glibc, or no C library to open
         return
-    if trim is not None:
-        trim(0)
+    trim(0)
