@@ -221,6 +221,7 @@ def times_by_severity(metrics: Metrics) -> Chart:
                 y_labels=[{"label": s, "value": rows[s]} for s in severities],
                 show_y_labels=bool(severities),  # else pygal makes up numbers
                 show_y_guides=False,
+                show_x_guides=True,
                 x_title=f"{DURATION_LABELS[kind]} ({unit})",
                 x_value_formatter=lambda value: f"{value:g}",
                 dots_size=3,
