@@ -84,7 +84,7 @@ class Run:
 
 def _role(cmdline: bytes, root: bool) -> str:
     """Which part of a build a process is: the build itself, Pagefind's indexer, the
-    merge of its shards, or another child (the check's worker, the charts' process)."""
+    merge of its shards, or another child (the check's workers)."""
     if root:
         return "build"
     if b"pagefind_merge" in cmdline:

@@ -140,6 +140,6 @@ def main() -> None:
         target(channel)
     except Disconnected:  # the parent has gone, or closed the channel early: nothing to do
         pass
-    # Every answer is flushed; the interpreter's teardown (matplotlib's is a few hundredths
-    # of a second) would only keep the parent waiting for this process to end.
+    # Every answer is flushed; the interpreter's teardown would only keep the parent
+    # waiting for this process to end.
     os._exit(0)

@@ -18,7 +18,6 @@ from pmkb.mkdocs.page_toc import toc_of
 from pmkb.mkdocs.parked import ParkedPages
 from pmkb.mkdocs.render import Links, Renderer
 from pmkb.mkdocs.theming import with_document_title, with_feed_link
-from pmkb.publish.chart_worker import BackgroundCharts
 from pmkb.publish.crosslinks import id_regex, link_incident_ids
 from pmkb.publish.files import write_exports
 from pmkb.publish.sanitize import sanitize_body
@@ -48,8 +47,6 @@ class SitePages:
         self.page_urls = page_urls
         """Source path → URL of every page, as MkDocs placed them."""
         self.id_regex = id_regex(site.settings.id_pattern)
-        if urls.METRICS in site.pages:  # drawn in another process meanwhile
-            renderer.env.globals["charts_of"] = BackgroundCharts(site.metrics).charts_of
         self.headings = headings
         """How postmortem bodies' headings are drawn by markdown-it; None: by MkDocs."""
         self.sanitized: set[str] = set()

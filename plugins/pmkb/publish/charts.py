@@ -1,29 +1,29 @@
-"""Charts of the metrics, drawn at build time by matplotlib as inline SVG, each at a
-desktop and a phone width.
+"""Charts of the metrics, drawn at build time by pygal as inline SVG, each at a desktop
+and a phone width.
 
 Text and axes are drawn in `currentColor`, so a chart follows the page's light or dark
 text colour; the bar colours are mid-tones readable on both backgrounds. Each chart
-carries a text alternative; the page puts the numbers in a table beside it.
+carries a text alternative; the page puts the numbers in a table beside it. What makes
+pygal's SVG fit to inline (ids, no script, escaping) is `chart_svg`'s job.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from pmkb.publish.chart_svg import RENDER_OPTIONS, Panel, inline_svg
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from matplotlib.figure import Figure
+    from pmkb.know.metrics import DurationStats, Metrics
 
-    from pmkb.know.metrics import Metrics
-
-_INK = "#010203"
-"""A colour no chart uses, replaced by `currentColor` in the SVG."""
 SEVERITY_COLOURS = ["#e53935", "#fb8c00", "#c9a400", "#1e88e5", "#8e8e8e", "#8e24aa"]
 SERIES_COLOURS = ["#1e88e5", "#43a047", "#fb8c00"]
+INK = "currentColor"
+"""The page's text colour: text, axes, and the box plots' lines."""
 
 
 @dataclass(frozen=True)
@@ -37,68 +37,83 @@ class Chart:
     one or the other, so its text stays readable at 390 px."""
 
 
-WIDE = 7.5
-NARROW = 4.0
-"""Figure widths in inches: desktop content column, phone screen."""
+WIDE = 720
+NARROW = 360
+"""Chart widths in SVG units, about the CSS pixels each is shown at (the desktop content
+column, a phone's screen), so the font sizes below are about the page's."""
+LABEL_SIZE = 12
+TITLE_SIZE = 13
+"""Font sizes: axis labels; axis titles and legends."""
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A figure outside pyplot (no backend to choose, no figure registry to close it in):
-    the process that draws imports less. Its canvas is Agg's, as pyplot's was, because
-    `tight_layout` measures text with it (the SVG canvas's measures differ by a fraction
-    of a point); `savefig(format="svg")` then draws it with the SVG backend."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def _style(colours: list[str]) -> Any:
+    """pygal's Style: the page's text colour and font, no backgrounds, these series colours."""
+    from pygal.style import Style
 
-    matplotlib.rcParams.update(
-        {
-            "svg.fonttype": "none",
-            "font.family": "sans-serif",
-            "font.size": 10,
-            "text.color": _INK,
-            "axes.labelcolor": _INK,
-            "axes.edgecolor": _INK,
-            "xtick.color": _INK,
-            "ytick.color": _INK,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.facecolor": "none",
-            "figure.facecolor": "none",
-            "savefig.facecolor": "none",
-            "legend.frameon": False,
-        }
+    return Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground=INK,
+        foreground_strong=INK,
+        foreground_subtle=INK,
+        font_family="inherit",
+        label_font_size=LABEL_SIZE,
+        major_label_font_size=LABEL_SIZE,
+        title_font_size=TITLE_SIZE,
+        legend_font_size=TITLE_SIZE,
+        no_data_font_size=TITLE_SIZE,
+        dot_opacity=".8",
+        colors=tuple(colours),
+        value_colors=tuple("black" for _ in colours),  # unused; given, pygal parses no `currentColor`
     )
-    figure = Figure(figsize=(width, height))
-    FigureCanvasAgg(figure)
-    return figure
 
 
-def _both(draw: Callable[[bool], tuple[Figure, str]], name: str) -> Chart:
-    """Draw a chart at both widths; `draw(narrow)` returns the figure and the alt text."""
-    figure, alt = draw(False)
-    wide = _svg(figure, name, alt)
-    figure, alt = draw(True)
-    narrow = _svg(figure, f"{name}-narrow", alt)
+def _options(width: int, height: int, colours: list[str], **options: Any) -> dict[str, Any]:
+    return {
+        **RENDER_OPTIONS,
+        "width": width,
+        "height": height,
+        "style": _style(colours),
+        "margin": 6,
+        "spacing": 8,
+        "truncate_label": -1,  # names in full: the chart is laid out for them
+        "truncate_legend": -1,
+        "legend_box_size": TITLE_SIZE - 2,
+        **options,
+    }
+
+
+def _both(draw: Callable[[bool], tuple[list[Panel], str]], name: str) -> Chart:
+    """Draw a chart at both widths; `draw(narrow)` returns the panels and the alt text."""
+    panels, alt = draw(False)
+    wide = inline_svg(name, alt, panels)
+    panels, alt = draw(True)
+    narrow = inline_svg(f"{name}-narrow", alt, panels)
     return Chart(name, wide, alt, narrow)
 
 
-def _svg(figure: Figure, name: str, alt: str) -> str:
-    import matplotlib
+def _ticks(top: float, most: int, *, whole: bool = False) -> list[float]:
+    """Axis ticks from 0 to at least `top`, at most `most` steps of 1, 2 or 5 times a power
+    of ten apart; steps of whole numbers when `whole` (counts)."""
+    power = 0 if whole or top <= 0 else math.floor(math.log10(top / most))
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * 10.0**power
+            if top <= most * step:
+                steps = max(1, math.ceil(top / step - 1e-9))
+                return [round(n * step, 9) for n in range(steps + 1)]
+        power += 1
 
-    matplotlib.rcParams["svg.hashsalt"] = f"pmkb-{name}"  # stable, distinct ids per chart
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :].replace(_INK, "currentColor")
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
-    # Smaller, same picture: no metadata, coordinates to 1/100 pt, no indentation.
-    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
-    svg = re.sub(r"(\d\.\d\d)\d+", r"\1", svg)
-    svg = re.sub(r"\s*\n\s*", " ", svg)
-    svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)  # the page's font, from the CSS
-    label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return svg.replace("<svg", f'<svg role="img" aria-label="{label}" class="pmkb-chart__svg"', 1)
+
+def _counts(top: int) -> list[int]:
+    """Ticks of a count axis: whole numbers, 0 to at least `top`."""
+    return [int(tick) for tick in _ticks(top, 8, whole=True)]
+
+
+def _legend_columns(names: list[str], width: int) -> int:
+    """As many legend columns as fit `width`, each as wide as the longest name needs."""
+    needed = TITLE_SIZE + 10 + 0.6 * TITLE_SIZE * max(map(len, names), default=0)
+    return max(1, min(len(names), int(width // needed)))
 
 
 def quarters_caption(metrics: Metrics) -> str:
@@ -123,25 +138,27 @@ def _and(items: list[str]) -> str:
 
 
 def incidents_per_quarter(metrics: Metrics) -> Chart:
-    def draw(narrow: bool) -> tuple[Figure, str]:
-        figure = _figure(*((NARROW, 3.4) if narrow else (WIDE, 3.2)))
-        axes: Any = figure.subplots()
-        bottoms = [0] * len(metrics.quarters)
-        for position, severity in enumerate(metrics.severities):
-            counts = [metrics.per_quarter[q].get(severity, 0) for q in metrics.quarters]
-            axes.bar(
+    import pygal
+
+    totals = [sum(metrics.per_quarter[q].values()) for q in metrics.quarters]
+    colours = [SEVERITY_COLOURS[n % len(SEVERITY_COLOURS)] for n in range(len(metrics.severities))]
+
+    def draw(narrow: bool) -> tuple[list[Panel], str]:
+        chart = pygal.StackedBar(
+            **_bars(
+                narrow,
+                320 if narrow else 300,
+                colours,
                 metrics.quarters,
-                counts,
-                bottom=bottoms,
-                label=severity,
-                color=SEVERITY_COLOURS[position % len(SEVERITY_COLOURS)],
+                metrics.severities,
+                turned=True,
+                y_labels=_counts(max(totals, default=0)),
+                y_title="Incidents",
             )
-            bottoms = [b + c for b, c in zip(bottoms, counts, strict=False)]
-        axes.set_ylabel("Incidents")
-        axes.yaxis.get_major_locator().set_params(integer=True)
-        axes.tick_params(axis="x", labelrotation=90 if narrow else 45)
-        axes.legend(ncols=len(metrics.severities), loc="lower left", bbox_to_anchor=(0, 1.0))
-        return figure, quarters_caption(metrics)
+        )
+        for severity in metrics.severities:
+            chart.add(severity, [metrics.per_quarter[q].get(severity, 0) for q in metrics.quarters])
+        return [Panel(chart)], quarters_caption(metrics)
 
     return _both(draw, "per-quarter")
 
@@ -151,51 +168,90 @@ def _unit(minutes: list[float]) -> tuple[float, str]:
     return (60.0, "hours") if minutes and max(minutes) > 180 else (1.0, "minutes")
 
 
+BOX = 0.275
+"""Half a box's height, in rows: the boxes are a little over half a row tall."""
+Point = tuple[float | None, float | None]
+BREAK: Point = (None, None)
+"""Between two lines of one series (pygal's `allow_interruptions`)."""
+
+
+def _box_lines(stats: DurationStats, scale: float, row: float) -> dict[str, list[Point]]:
+    """A horizontal box plot at `row` as lines, in units of `scale` minutes: the box (first
+    to third quartile), the median across it, whiskers to the lowest and highest values
+    with short caps; none for a duration no incident has."""
+    if not stats.values or stats.q1 is None or stats.median is None or stats.q3 is None:
+        return {}
+    low, q1, median, q3, high = (
+        v / scale for v in (stats.values[0], stats.q1, stats.median, stats.q3, stats.values[-1])
+    )
+    top, bottom, cap = row + BOX, row - BOX, BOX / 2
+    return {
+        "box": [(q1, bottom), (q3, bottom), (q3, top), (q1, top), (q1, bottom), BREAK],
+        "median": [(median, bottom), (median, top), BREAK],
+        "whiskers": [
+            *[(low, row), (q1, row), BREAK, (q3, row), (high, row), BREAK],
+            *[(low, row - cap), (low, row + cap), BREAK, (high, row - cap), (high, row + cap), BREAK],
+        ],
+    }
+
+
 def times_by_severity(metrics: Metrics) -> Chart:
     """Per severity, the spread of each duration: a box (quartiles, median) and a dot per
-    incident, on a linear axis in minutes or hours."""
+    incident, on a linear axis in minutes or hours; one panel per duration."""
+    import pygal
+
     from pmkb.know.metrics import DURATION_KINDS, DURATION_LABELS
 
     severities = [s for s in metrics.severities if metrics.times[s]["to_resolve"].count]
+    rows = {s: float(len(severities) - n) for n, s in enumerate(severities)}  # first on top
+    dot_colours = [SEVERITY_COLOURS[metrics.severities.index(s) % len(SEVERITY_COLOURS)] for s in severities]
 
-    def draw(narrow: bool) -> tuple[Figure, str]:
-        height = 0.9 + 0.45 * len(severities)
-        figure = _figure(*((NARROW, 3 * height + 0.6) if narrow else (WIDE + 1.5, height + 0.5)))
-        panels = figure.subplots(*((3, 1) if narrow else (1, 3)), squeeze=False)
-        for axes, kind in zip(panels.flat, DURATION_KINDS, strict=True):
-            data = [list(metrics.times[s][kind].values) for s in severities]
-            scale, unit = _unit([v for values in data for v in values])
-            data = [[v / scale for v in values] for values in data]
-            positions = list(range(len(severities), 0, -1))
-            axes.boxplot(
-                [values or [float("nan")] for values in data],
-                positions=positions,
-                orientation="horizontal",
-                widths=0.55,
-                whis=(0, 100),
-                showfliers=False,
-                medianprops={"color": _INK, "linewidth": 2},
-                boxprops={"color": _INK},
-                whiskerprops={"color": _INK},
-                capprops={"color": _INK},
+    def panel(kind: str, width: int, height: int) -> Any:
+        stats = {s: metrics.times[s][kind] for s in severities}
+        scale, unit = _unit([v for s in severities for v in stats[s].values])
+        chart = pygal.XY(
+            **_options(
+                width,
+                height,
+                [INK, INK, INK, *dot_colours],
+                show_legend=False,
+                allow_interruptions=True,
+                range=(0.4, len(severities) + 0.6),
+                x_labels=_ticks(max((v / scale for s in severities for v in stats[s].values), default=1), 5),
+                y_labels=[{"label": s, "value": rows[s]} for s in severities],
+                show_y_labels=bool(severities),  # else pygal makes up numbers
+                show_y_guides=False,
+                show_x_guides=True,
+                x_title=f"{DURATION_LABELS[kind]} ({unit})",
+                x_value_formatter=lambda value: f"{value:g}",
+                dots_size=3,
             )
-            for row, (severity, all_values) in enumerate(zip(severities, data, strict=True)):
-                colour = SEVERITY_COLOURS[metrics.severities.index(severity) % len(SEVERITY_COLOURS)]
-                values = by_rank(all_values, DOTS)
-                jitter = [((i * 37) % 11 - 5) / 40 for i in range(len(values))]
-                axes.scatter(
-                    values,
-                    [positions[row] + j for j in jitter],
-                    s=14,
-                    color=colour,
-                    alpha=0.8,
-                    zorder=3,
-                    linewidths=0,
-                )
-            axes.set_yticks(positions, severities)
-            axes.set_xlim(left=0)
-            axes.set_xlabel(f"{DURATION_LABELS[kind]} ({unit})")
-        figure.tight_layout()
+        )
+        lines: dict[str, list[Point]] = {"box": [], "median": [], "whiskers": []}
+        for severity in severities:
+            for part, points in _box_lines(stats[severity], scale, rows[severity]).items():
+                lines[part] += points
+        for part, points in lines.items():
+            chart.add(part, points, show_dots=False, stroke_style={"width": 2 if part == "median" else 1})
+        for severity in severities:
+            values = by_rank([v / scale for v in stats[severity].values], DOTS)
+            jitter = [((i * 37) % 11 - 5) / 40 for i in range(len(values))]
+            chart.add(
+                severity, [(v, rows[severity] + j) for v, j in zip(values, jitter, strict=True)], stroke=False
+            )
+        return chart
+
+    def draw(narrow: bool) -> tuple[list[Panel], str]:
+        height = 70 + 34 * max(1, len(severities))
+        if narrow:
+            panels = [
+                Panel(panel(kind, NARROW, height), 0, n * height) for n, kind in enumerate(DURATION_KINDS)
+            ]
+        else:
+            width = WIDE // 3
+            panels = [
+                Panel(panel(kind, width, height), n * width, 0) for n, kind in enumerate(DURATION_KINDS)
+            ]
         parts = [
             f"{s}: median time to detect {_minutes(metrics.times[s]['to_detect'].median)}, "
             f"to resolve {_minutes(metrics.times[s]['to_resolve'].median)}"
@@ -203,14 +259,14 @@ def times_by_severity(metrics: Metrics) -> Chart:
         ]
         dots = (
             f"one dot per incident (up to {DOTS} per severity, evenly spaced by rank)"
-            if any(len(v) > DOTS for v in data)
+            if any(len(metrics.times[s][k].values) > DOTS for s in severities for k in DURATION_KINDS)
             else "one dot per incident"
         )
         alt = (
             f"Box plots of time to detect, mitigate and resolve by severity, {dots}, "
             "on linear axes. " + "; ".join(parts) + "."
         )
-        return figure, alt
+        return panels, alt
 
     return _both(draw, "times")
 
@@ -229,44 +285,73 @@ def by_rank(values: list[float], limit: int) -> list[float]:
     return [values[round(i * step)] for i in range(limit)]
 
 
-def _grouped_bars(axes: Any, categories: list[str], series: list[tuple[str, list[float]]]) -> None:
-    """One group of bars per category, one bar per series, with a legend on top."""
-    width = 0.8 / len(series)
-    positions = range(len(categories))
-    for offset, (label, values) in enumerate(series):
-        shift = (offset - (len(series) - 1) / 2) * width
-        axes.bar(
-            [x + shift for x in positions],
-            values,
-            width,
-            label=label,
-            color=SERIES_COLOURS[offset % len(SERIES_COLOURS)],
-        )
-    axes.set_xticks(list(positions), categories)
-    axes.legend(ncols=len(series), loc="lower left", bbox_to_anchor=(0, 1.0))
+def _bars(
+    narrow: bool,
+    height: int,
+    colours: list[str],
+    labels: list[str],
+    names: list[str],
+    *,
+    turned: bool = False,
+    **options: Any,
+) -> dict[str, Any]:
+    """Options of a bar chart: a bar or group of bars per label, a legend of the series'
+    `names` below. The labels are upright if they fit side by side (and not `turned`),
+    else turned to read upwards, ending at their bar; one in every few is shown when
+    even turned they would overlap."""
+    width = NARROW if narrow else WIDE
+    room = width - 80
+    longest = max(map(len, labels), default=0)
+    if turned or len(labels) * (0.6 * LABEL_SIZE * longest + 8) > room:
+        options["x_label_rotation"] = 270 if narrow else 315
+        every = math.ceil(len(labels) * (LABEL_SIZE + 4) / room)
+        if every > 1:
+            options |= {"x_labels_major_every": every, "show_minor_x_labels": False}
+    return _options(
+        width,
+        height,
+        colours,
+        x_labels=labels,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=_legend_columns(names, width),
+        **options,
+    )
 
 
 def completion_by_priority(metrics: Metrics) -> Chart:
-    priorities = list(metrics.completion_by_priority)
+    import pygal
 
-    def draw(narrow: bool) -> tuple[Figure, str]:
-        figure = _figure(*((NARROW, 3.0) if narrow else (WIDE, 3.0)))
-        axes: Any = figure.subplots()
-        series = [
-            ("Completed", [metrics.completion_by_priority[p].percent or 0 for p in priorities]),
-            ("Done by due date", [metrics.on_time_by_priority[p].percent or 0 for p in priorities]),
-        ]
-        _grouped_bars(axes, priorities, series)
-        axes.set_ylim(0, 100)
-        axes.set_ylabel("% of action items")
+    priorities = list(metrics.completion_by_priority)
+    series = [
+        ("Completed", [metrics.completion_by_priority[p].percent or 0 for p in priorities]),
+        ("Done by due date", [metrics.on_time_by_priority[p].percent or 0 for p in priorities]),
+    ]
+
+    def draw(narrow: bool) -> tuple[list[Panel], str]:
+        chart = pygal.Bar(
+            **_bars(
+                narrow,
+                300,
+                SERIES_COLOURS[:2],
+                priorities,
+                [label for label, _ in series],
+                range=(0, 100),
+                y_labels=list(range(0, 101, 20)),
+                y_title="% of action items",
+            )
+        )
+        for label, values in series:
+            chart.add(label, values)
         parts = [f"{p} {metrics.completion_by_priority[p].percent or 0:.0f}% completed" for p in priorities]
         alt = "Bar chart of action-item completion and on-time rates by priority: " + (", ".join(parts) + ".")
-        return figure, alt
+        return [Panel(chart)], alt
 
     return _both(draw, "completion")
 
 
 def recurrence_by_year(metrics: Metrics) -> Chart:
+    import pygal
+
     years = sorted({q[:4] for q in metrics.quarters})
     recurrent_ids = {p.meta.id for p in metrics.recurrent}
     totals = {
@@ -276,28 +361,31 @@ def recurrence_by_year(metrics: Metrics) -> Chart:
     repeats = {
         y: sum(1 for p in metrics.recurrent if p.meta.date and str(p.meta.date.year) == y) for y in years
     }
+    series = [
+        ("New", [totals[y] - repeats[y] for y in years]),
+        ("Linked to an earlier incident", [repeats[y] for y in years]),
+    ]
 
-    def draw(narrow: bool) -> tuple[Figure, str]:
-        figure = _figure(*((NARROW, 2.8) if narrow else (WIDE, 2.6)))
-        axes: Any = figure.subplots()
-        new = [totals[y] - repeats[y] for y in years]
-        axes.bar(years, new, label="New", color=SERIES_COLOURS[0])
-        axes.bar(
-            years,
-            [repeats[y] for y in years],
-            bottom=new,
-            label="Linked to an earlier incident",
-            color=SERIES_COLOURS[2],
+    def draw(narrow: bool) -> tuple[list[Panel], str]:
+        chart = pygal.StackedBar(
+            **_bars(
+                narrow,
+                280 if narrow else 260,
+                [SERIES_COLOURS[0], SERIES_COLOURS[2]],
+                years,
+                [label for label, _ in series],
+                y_labels=_counts(max(totals.values(), default=0)),
+                y_title="Incidents",
+            )
         )
-        axes.set_ylabel("Incidents")
-        axes.yaxis.get_major_locator().set_params(integer=True)
-        axes.legend(ncols=1 if narrow else 2, loc="lower left", bbox_to_anchor=(0, 1.0))
+        for label, values in series:
+            chart.add(label, values)
         alt = (
             f"Stacked bar chart of incidents per year, new versus linked to an earlier related "
             f"incident; overall {len(recurrent_ids)} of {metrics.recurrence.total} incidents "
             f"({metrics.recurrence.percent or 0:.0f}%) recurred."
         )
-        return figure, alt
+        return [Panel(chart)], alt
 
     return _both(draw, "recurrence")
 
