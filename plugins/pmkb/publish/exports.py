@@ -18,7 +18,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urljoin, urlsplit
 
 from pmkb.clock import build_moment
@@ -70,6 +70,16 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 def postmortems_json(index: KnowledgeIndex, url_of: UrlOf, generated_at: dt.datetime | None = None) -> str:
     """Every published postmortem, newest first: its front-matter and derived facts."""
+    text = io.StringIO()
+    write_postmortems_json(text, index, url_of, generated_at)
+    return text.getvalue()
+
+
+def write_postmortems_json(
+    handle: TextIO, index: KnowledgeIndex, url_of: UrlOf, generated_at: dt.datetime | None = None
+) -> None:
+    """`postmortems_json`, written as it is encoded: the text is never whole in memory
+    (nor the list of its pieces, five times its size)."""
     moment = generated_at or build_moment()
     postmortems = [_postmortem_record(p, index, url_of) for p in index.postmortems]
     document = {
@@ -77,7 +87,8 @@ def postmortems_json(index: KnowledgeIndex, url_of: UrlOf, generated_at: dt.date
         "count": len(postmortems),
         "postmortems": postmortems,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    json.dump(document, handle, indent=2, ensure_ascii=False)
+    handle.write("\n")
 
 
 def _postmortem_record(postmortem: Postmortem, index: KnowledgeIndex, url_of: UrlOf) -> dict[str, Any]:
@@ -135,8 +146,14 @@ def action_items_csv(index: KnowledgeIndex, url_of: UrlOf) -> str:
     text with `newline=""` (or as bytes) so the line ends are kept as they are. Text from
     postmortems that a spreadsheet would run as a formula is neutralised.
     """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    text = io.StringIO(newline="")
+    write_action_items_csv(text, index, url_of)
+    return text.getvalue()
+
+
+def write_action_items_csv(handle: TextIO, index: KnowledgeIndex, url_of: UrlOf) -> None:
+    """`action_items_csv`, row by row into `handle` (opened with `newline=""`)."""
+    writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for postmortem in index.postmortems:
         url = url_of(postmortem)
@@ -153,7 +170,6 @@ def action_items_csv(index: KnowledgeIndex, url_of: UrlOf) -> str:
                 item.ticket,
             )
             writer.writerow((*(spreadsheet_safe(text) for text in texts), item.line))
-    return buffer.getvalue()
 
 
 # --- feed.xml ------------------------------------------------------------------------------

@@ -8,10 +8,16 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from pmkb.know import urls
-from pmkb.publish.exports import action_items_csv, atom_feed, postmortem_schema, postmortems_json
+from pmkb.publish.exports import (
+    atom_feed,
+    postmortem_schema,
+    write_action_items_csv,
+    write_postmortems_json,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import TextIO
 
     from pmkb.know.site import SiteModel
     from pmkb.read.postmortem import Postmortem
@@ -32,17 +38,19 @@ def write_exports(
         schema = postmortem_schema(settings, schema_id=schema_id, catalog=index.catalog)
         return json.dumps(schema, indent=2) + "\n"
 
-    # Made and written one at a time: each is let go before the next is made.
-    exports: dict[str, Callable[[], str]] = {
-        urls.EXPORTS["json"]: lambda: postmortems_json(index, url_of),
-        urls.EXPORTS["csv"]: lambda: action_items_csv(index, url_of),
-        urls.EXPORTS["feed"]: lambda: atom_feed(index, url_of, site_url, site_name),
-        urls.EXPORTS["schema"]: schema,
+    # Written one at a time, each as it is made: the largest (the JSON and the CSV) are
+    # never whole in memory.
+    exports: dict[str, Callable[[TextIO], object]] = {
+        urls.EXPORTS["json"]: lambda handle: write_postmortems_json(handle, index, url_of),
+        urls.EXPORTS["csv"]: lambda handle: write_action_items_csv(handle, index, url_of),
+        urls.EXPORTS["feed"]: lambda handle: handle.write(atom_feed(index, url_of, site_url, site_name)),
+        urls.EXPORTS["schema"]: lambda handle: handle.write(schema()),
     }
     written = []
-    for name, make in exports.items():
+    for name, write in exports.items():
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(make(), encoding="utf-8", newline="")
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            write(handle)
         written.append(target)
     return written
