@@ -19,7 +19,7 @@ from pmkb.mkdocs.pages import SitePages
 from pmkb.mkdocs.render import Renderer
 from pmkb.mkdocs.report import report
 from pmkb.mkdocs.search import StreamingIndex
-from pmkb.mkdocs.theming import install_theme, theme_globals
+from pmkb.mkdocs.theming import install_globals, install_theme
 from pmkb.settings import Settings
 from pmkb.site_config import ConfigError, rules_url, settings_from_options
 
@@ -102,7 +102,7 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
     on_page_content, on_page_context = CombinedEvent(_content, _park), CombinedEvent(_restore, _context)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        env.globals.update(theme_globals(config, search=self.config["search"]))
+        install_globals(env, config, search=self.config["search"])
         return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

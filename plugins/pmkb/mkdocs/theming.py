@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pmkb.know import urls
 from pmkb.know.pages import default_nav
+from pmkb.mkdocs.nav_cache import install_nav_cache
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -44,13 +46,14 @@ def install_theme(config: MkDocsConfig, *, search: bool) -> None:
     config.extra_javascript[:0] = [s for s in scripts if s not in present]
 
 
-def theme_globals(config: MkDocsConfig, *, search: bool) -> dict[str, Any]:
-    """What pmkb's theme templates (search box, 404 page) ask of the site."""
-    return {
-        "pmkb_search": search,
-        "pmkb_urls": urls,
-        "pmkb_url": lambda src: urls.url_of(src, directory_urls=config.use_directory_urls),
-    }
+def install_globals(env: Environment, config: MkDocsConfig, *, search: bool) -> None:
+    """What pmkb's theme templates (search box, 404 page, navigation) ask of the site."""
+    env.globals.update(
+        pmkb_search=search,
+        pmkb_urls=urls,
+        pmkb_url=lambda src: urls.url_of(src, directory_urls=config.use_directory_urls),
+    )
+    install_nav_cache(env, config, THEME_DIR)
 
 
 def with_feed_link(output: str, *, feed_url: str, site_name: str) -> str:
