@@ -14,6 +14,7 @@ import pytest
 from conftest import VALID
 from pmkb.mkdocs.pagefind_service import ALLOCATOR, PIPE_BYTES
 from pmkb.mkdocs.search import StreamingIndex, release_free_memory
+from test_serve import Server
 from test_site_build import mkdocs_build, tiny_site
 
 linux = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads /proc")
@@ -146,3 +147,40 @@ def test_free_heap_goes_back_to_the_system() -> None:
     release_free_memory()
     assert before - _rss() > 50_000_000
     assert len(pins) == 5_000
+
+
+FREEZE_HOOK = """
+import gc, json, pathlib
+from mkdocs.plugins import event_priority
+
+@event_priority(-200)  # after pmkb's
+def on_post_build(config):
+    pathlib.Path("frozen.json").write_text(json.dumps(gc.get_freeze_count()))
+"""
+
+
+def _site_with_freeze_hook(root: Path) -> Path:
+    tiny_site(root, {"2026/checkout.md": VALID})
+    (root / "hook.py").write_text(FREEZE_HOOK)
+    with (root / "mkdocs.yml").open("a") as config:
+        config.write("hooks:\n  - hook.py\n")
+    return root
+
+
+def test_a_build_that_ends_the_process_leaves_the_site_model_to_exit_without_a_last_collection(
+    tmp_path: Path,
+) -> None:
+    root = _site_with_freeze_hook(tmp_path)
+    result = mkdocs_build(root, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((root / "frozen.json").read_text()) > 10_000
+
+
+def test_serve_keeps_every_build_collectable(tmp_path: Path) -> None:
+    root = _site_with_freeze_hook(tmp_path)
+    server = Server(root)
+    try:
+        server.wait_for("Serving on")
+        assert json.loads((root / "frozen.json").read_text()) == 0  # rebuilt many times: nothing held back
+    finally:
+        server.stop()

@@ -3,6 +3,7 @@ pages' HTML, the postmortem header and footer, the breadcrumb, the lit nav tab."
 
 from __future__ import annotations
 
+import gc
 import html
 import posixpath
 from pathlib import Path
@@ -189,8 +190,13 @@ class SitePages:
         feed_url = get_relative_url(urls.EXPORTS["feed"], page.url)
         return with_feed_link(output, feed_url=feed_url, site_name=site_name)
 
-    def write_files(self, config: MkDocsConfig) -> None:
-        """The sitemap index and the exports, beside the built pages."""
+    def write_files(self, config: MkDocsConfig, *, process_ends: bool = False) -> None:
+        """The sitemap index and the exports, beside the built pages.
+
+        When the process ends with the build (`mkdocs build`, not `serve`), what is left is
+        frozen out of the garbage collector: the interpreter's exit then skips one last
+        collection over the whole site model (0.25-0.3 s at 1,000 postmortems).
+        """
         site_dir = Path(config.site_dir)
         index_sitemap(site_dir, config.site_url or "")
         write_exports(
@@ -200,3 +206,5 @@ class SitePages:
             site_name=config.site_name,
             directory_urls=config.use_directory_urls,
         )
+        if process_ends:
+            gc.freeze()

@@ -119,7 +119,7 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
         if self.search is not None:  # Pagefind writes its bundle while pmkb writes its files
             self.search.write()
         if self.pages is not None:
-            self.pages.write_files(config)
+            self.pages.write_files(config, process_ends=self.command != "serve")
         if self.search is not None:
             search, self.search = self.search, None
             search.finish()
