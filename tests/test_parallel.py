@@ -109,6 +109,28 @@ def test_this_process_and_the_workers_share_the_chunks_and_agree(
     assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]
 
 
+def test_results_to_be_saved_are_pickled_while_the_workers_check(
+    docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    jobs = jobs_of(docs)
+    serial = parallel.check_files(jobs, INPUTS, workers=1)
+    pickled_when_back: list[bool] = []
+    check_file = parallel.check_file
+
+    def checked_here(job: parallel.Job, inputs: parallel.Inputs) -> parallel.FileResult:
+        result = check_file(job, inputs)
+        pickled_when_back.append(result._blob is not None)
+        return result
+
+    monkeypatch.setattr(parallel, "check_file", checked_here)
+    pooled = parallel.check_files(jobs, INPUTS, workers=2, minimum=1, pickled=True)
+    assert pickled_when_back and not any(pickled_when_back)  # pickled by the loop, not by check_file
+    assert all(result._blob is not None for result in pooled)  # this process's and the workers'
+    assert [r.diagnostics for r in pooled] == [r.diagnostics for r in serial]
+    assert [r.postmortem.meta for r in pooled] == [r.postmortem.meta for r in serial]
+
+
 def jobs_of(docs: Path) -> list[parallel.Job]:
     return [
         parallel.Job(p.relative_to(docs).as_posix(), p.relative_to(docs).as_posix(), str(p))

@@ -313,7 +313,13 @@ class KnowledgeBase:
                     results[path] = entry
                     continue
             jobs.append((path, Job(display, self.relative(path), name, raw, stamp)))
-        checked = check_files([job for _, job in jobs], inputs, self.workers, self.parallel_min)
+        checked = check_files(
+            [job for _, job in jobs],
+            inputs,
+            self.workers,
+            self.parallel_min,
+            pickled=self.cache.directory is not None,
+        )
         for (path, job), file_result in zip(jobs, checked, strict=True):
             if file_result.digest:  # an unreadable file has no content to cache
                 self.cache.put(job.display, file_result)

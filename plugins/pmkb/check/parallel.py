@@ -95,10 +95,17 @@ def available_cores() -> int:
 
 
 def check_files(
-    jobs: list[Job], inputs: Inputs, workers: int | None = None, minimum: int = PARALLEL_MIN
+    jobs: list[Job],
+    inputs: Inputs,
+    workers: int | None = None,
+    minimum: int = PARALLEL_MIN,
+    *,
+    pickled: bool = False,
 ) -> list[FileResult]:
     """Results for `jobs`, in their order; over `workers` processes (default: one per
-    core, this one included) when there are at least `minimum` jobs.
+    core, this one included) when there are at least `minimum` jobs. `pickled`: the
+    results are to be saved, so this process pickles its own while the workers still
+    check (theirs come pickled), not after: the chunks are shared out by time taken.
 
     This process checks chunks too, from the last one back, while the worker processes take
     them from the first one on: a worker spends a quarter of a second importing pmkb
@@ -117,7 +124,10 @@ def check_files(
             with contextlib.suppress(Disconnected):  # none can start: all are checked here
                 started.append(_Worker(order, chunks, done, inputs))
         while (number := order.from_back()) is not None:
-            done[number] = [check_file(job, inputs) for job in chunks[number]]
+            results = [check_file(job, inputs) for job in chunks[number]]
+            for result in results if pickled else []:
+                result.blob()
+            done[number] = results
         for worker in started:
             worker.finish()
     finally:
