@@ -26,6 +26,7 @@ from pmkb.publish.sitemap import index_sitemap
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
@@ -40,12 +41,19 @@ class SitePages:
         self,
         site: SiteModel,
         renderer: Renderer,
-        page_urls: dict[str, str],
+        files: Files,
         headings: HeadingOptions | None = None,
+        *,
+        process_ends: bool = False,
     ) -> None:
+        """`process_ends`: the process ends with this build (`mkdocs build`, not `serve`).
+        Then the site model, made by now and kept to the end, is frozen out of Python's
+        garbage collector: its full collections during the build (0.1 s at 1,000
+        postmortems) and the interpreter's last one at exit (0.25-0.3 s) skip it."""
         self.site = site
         self.renderer = renderer
-        self.page_urls = page_urls
+        self.process_ends = process_ends
+        self.page_urls = {file.src_uri: file.url for file in files}
         """Source path → URL of every page, as MkDocs placed them."""
         self.id_regex = id_regex(site.settings.id_pattern)
         self.headings = headings
@@ -56,6 +64,8 @@ class SitePages:
         """The nav page marked active while a page below it renders (its tab lights up)."""
         self.parked = ParkedPages()
         """Postmortem pages' texts while the other pages are converted."""
+        if process_ends:
+            gc.freeze()
 
     def links(self, page: Page) -> Links:
         return Links(page.url, self.page_urls, self.site.index)
@@ -190,13 +200,9 @@ class SitePages:
         feed_url = get_relative_url(urls.EXPORTS["feed"], page.url)
         return with_feed_link(output, feed_url=feed_url, site_name=site_name)
 
-    def write_files(self, config: MkDocsConfig, *, process_ends: bool = False) -> None:
-        """The sitemap index and the exports, beside the built pages.
-
-        When the process ends with the build (`mkdocs build`, not `serve`), what is left is
-        frozen out of the garbage collector: the interpreter's exit then skips one last
-        collection over the whole site model (0.25-0.3 s at 1,000 postmortems).
-        """
+    def write_files(self, config: MkDocsConfig) -> None:
+        """The sitemap index and the exports, beside the built pages (then, if the process
+        ends with the build, what was made since is frozen too: see `__init__`)."""
         site_dir = Path(config.site_dir)
         index_sitemap(site_dir, config.site_url or "")
         write_exports(
@@ -206,5 +212,5 @@ class SitePages:
             site_name=config.site_name,
             directory_urls=config.use_directory_urls,
         )
-        if process_ends:
+        if self.process_ends:
             gc.freeze()

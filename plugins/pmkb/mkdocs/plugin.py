@@ -75,7 +75,7 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
         files = place_site(files, config, site)
         assert self.renderer is not None, "on_config made it"
         headings = heading_options(config) if self.config["fast_markdown"] else None
-        self.pages = SitePages(site, self.renderer, {f.src_uri: f.url for f in files}, headings)
+        self.pages = SitePages(site, self.renderer, files, headings, process_ends=self.command != "serve")
         if self.config["search"]:  # Pagefind, in parallel; the bundle is written once the postmortems are
             self.search = StreamingIndex(Path(config.site_dir) / "pagefind", len(site.postmortems))
         return files
@@ -119,7 +119,7 @@ class PostmortemsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  
         if self.search is not None:  # Pagefind writes its bundle while pmkb writes its files
             self.search.write()
         if self.pages is not None:
-            self.pages.write_files(config, process_ends=self.command != "serve")
+            self.pages.write_files(config)
         if self.search is not None:
             search, self.search = self.search, None
             search.finish()
