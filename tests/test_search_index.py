@@ -267,3 +267,29 @@ def test_a_merge_that_fails_leaves_one_index_of_every_page(
         assert built(pages, tmp_path / "sharded", shard_pages=10) == one
     assert "the merge of the search index ended with 1" in caplog.text
     assert "indexing the site in one piece" in caplog.text
+
+
+def test_pagefinds_binary_is_found_without_loading_its_asyncio_client() -> None:
+    code = (
+        "import sys; from pmkb.mkdocs.pagefind_service import executable; path = executable(); "
+        "print(path, 'pagefind.service' in sys.modules, 'asyncio' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    path, service_loaded, asyncio_loaded = result.stdout.split()
+    assert Path(path).is_file() and "pagefind" in Path(path).name
+    assert (service_loaded, asyncio_loaded) == ("False", "False")
+
+
+def test_pagefinds_binary_path_from_the_environment_wins_and_none_found_is_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mkdocs.exceptions import PluginError
+    from pmkb.mkdocs import pagefind_service
+
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/opt/pagefind/pagefind_extended")
+    assert pagefind_service.executable() == "/opt/pagefind/pagefind_extended"
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    monkeypatch.setattr(pagefind_service, "_packaged_binary", lambda: None)
+    monkeypatch.setattr(pagefind_service.shutil, "which", lambda name: None)
+    with pytest.raises(PluginError, match=r"no Pagefind binary found: pip install 'pagefind\[extended\]'"):
+        pagefind_service.executable()

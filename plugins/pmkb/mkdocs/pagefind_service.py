@@ -9,8 +9,10 @@ thread, because the `pagefind` package's asyncio client polls for responses ever
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -35,14 +37,27 @@ of the user's own is left alone."""
 
 
 def executable() -> str:
-    try:
-        from pagefind.service import get_executable
-    except ImportError as exc:
-        raise PluginError("Pagefind is not installed: pip install 'pagefind[extended]'") from exc
-    path = get_executable()
-    if path is None:
+    """Pagefind's binary, found as the `pagefind` package finds it (`PAGEFIND_BINARY_PATH`,
+    the `pagefind[extended]` binary, the plain one, then the PATH), without importing
+    `pagefind.service`: its asyncio client would cost the build 13 MB and 70 ms."""
+    found = (
+        os.getenv("PAGEFIND_BINARY_PATH")
+        or _packaged_binary()
+        or shutil.which("pagefind_extended")
+        or shutil.which("pagefind")
+    )
+    if not found:
         raise PluginError("no Pagefind binary found: pip install 'pagefind[extended]'")
-    return str(path)
+    return found
+
+
+def _packaged_binary() -> str | None:
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        try:
+            return str(importlib.import_module(package).get_executable())
+        except (ImportError, AttributeError, OSError):  # not installed, or its binary is missing
+            continue
+    return None
 
 
 def version(binary: str) -> str:
