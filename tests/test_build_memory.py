@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import os
 import platform
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import VALID
 from pmkb.mkdocs.pagefind_service import ALLOCATOR, PIPE_BYTES
+from pmkb.mkdocs.parked import ParkedPages
 from pmkb.mkdocs.search import StreamingIndex, release_free_memory
 from test_serve import Server
 from test_site_build import mkdocs_build, tiny_site
@@ -29,10 +31,10 @@ def on_files(files, config):
     seen["files"] = files
 
 def _texts(page):
-    return [page.content, page.markdown]
+    return [page.content, page.markdown, sorted(page.meta)]
 
 def on_page_content(content, page, config, files):
-    seen.setdefault("converted", {})[page.file.src_uri] = [content, page.markdown]
+    seen.setdefault("converted", {})[page.file.src_uri] = [content, page.markdown, sorted(page.meta)]
     return content
 
 def on_env(env, config, files):  # every page converted, none written
@@ -45,7 +47,7 @@ def on_page_context(context, page, config, nav):
 @event_priority(-200)  # after every plugin
 def on_post_build(config):
     pages = [f.page for f in seen["files"].documentation_pages() if f.page is not None]
-    held = {p.file.src_uri: [p.title, p.content is not None, bool(p.markdown)] for p in pages}
+    held = {p.file.src_uri: [p.title, p.content is not None, bool(p.markdown), sorted(p.meta)] for p in pages}
     with open("held.json", "w") as handle:
         json.dump(held, handle)
     with open("seen.json", "w") as handle:
@@ -53,7 +55,7 @@ def on_post_build(config):
 """
 
 
-def test_written_postmortem_pages_let_go_of_their_html_and_source(tmp_path: Path) -> None:
+def test_written_postmortem_pages_let_go_of_their_html_source_and_front_matter(tmp_path: Path) -> None:
     root = tiny_site(tmp_path, {"2026/checkout.md": VALID})
     (root / "hook.py").write_text(HOOK)
     with (root / "mkdocs.yml").open("a") as config:
@@ -61,8 +63,9 @@ def test_written_postmortem_pages_let_go_of_their_html_and_source(tmp_path: Path
     result = mkdocs_build(root, "--strict")
     assert result.returncode == 0, result.stderr
     held = json.loads((root / "held.json").read_text())
-    assert held["2026/checkout.md"] == ["Checkout errors after payments deploy", False, False]
-    assert held["index.md"] == ["Home", True, True]  # not a postmortem: left as MkDocs keeps it
+    kept = ["hide", "status", "tags", "title"]  # of its front matter: what MkDocs and Material read
+    assert held["2026/checkout.md"] == ["Checkout errors after payments deploy", False, False, kept]
+    assert held["index.md"][:3] == ["Home", True, True]  # not a postmortem: left as MkDocs keeps it
     page = (root / "site" / "postmortems" / "2026" / "checkout" / "index.html").read_text()
     assert "connection pool" in page.lower()
 
@@ -79,9 +82,36 @@ def test_between_conversion_and_writing_a_postmortem_page_is_held_compressed_and
     seen = json.loads((root / "seen.json").read_text())
     converted, writing = seen["converted"]["2026/checkout.md"], seen["writing"]["2026/checkout.md"]
     assert "connection pool" in converted[0].lower() and "## Impact" in converted[1]
-    assert seen["parked"]["2026/checkout.md"] == ["", ""]  # held by pmkb meanwhile
+    assert {"severity", "services", "contributing_factors", "title", "hide"} <= set(converted[2])
+    # Held by pmkb meanwhile; the front matter keeps what MkDocs and Material read of it.
+    assert seen["parked"]["2026/checkout.md"] == ["", "", ["hide", "status", "tags", "title"]]
     assert writing == converted  # back, whole, before any template or plugin sees it
     assert seen["parked"]["index.md"][0]  # not a postmortem: left as MkDocs keeps it
+
+
+class _Page:
+    def __init__(self, src_uri: str, meta: dict[str, object]) -> None:
+        self.file = type("File", (), {"src_uri": src_uri})()
+        self.markdown: str | None = "# A postmortem\n"
+        self.content: str | None = None
+        self.meta = meta
+
+
+def test_a_parked_page_keeps_the_front_matter_mkdocs_reads_first_and_gets_all_of_it_back() -> None:
+    parked = ParkedPages()
+    page = _Page("2026/a.md", {"template": "incident.html", "title": "A", "severity": "SEV1"})
+    page.content = parked.park("<p>Body</p>", page)  # type: ignore[arg-type]
+    assert page.meta == {
+        "template": "incident.html",
+        "title": "A",
+    }  # MkDocs picks the template before any event
+    parked.restore(page)  # type: ignore[arg-type]
+    assert (page.content, page.markdown) == ("<p>Body</p>", "# A postmortem\n")
+    assert page.meta == {"template": "incident.html", "title": "A", "severity": "SEV1"}
+
+    odd = _Page("2026/b.md", {"title": "B", "handle": threading.Lock()})  # a plugin's own object
+    odd.content = parked.park("<p>B</p>", odd)  # type: ignore[arg-type]
+    assert set(odd.meta) == {"title", "handle"}  # cannot be pickled: stays on the page
 
 
 def _environment(pid: int) -> dict[str, str]:

@@ -16,7 +16,7 @@ from pmkb.know import urls
 from pmkb.know.site import HOME_RECENT
 from pmkb.mkdocs.body_renderer import render_with_markdown_it
 from pmkb.mkdocs.page_toc import toc_of
-from pmkb.mkdocs.parked import ParkedPages
+from pmkb.mkdocs.parked import ParkedPages, kept_meta
 from pmkb.mkdocs.render import Links, Renderer
 from pmkb.mkdocs.theming import with_document_title, with_feed_link
 from pmkb.publish.crosslinks import id_regex, link_incident_ids
@@ -191,6 +191,7 @@ class SitePages:
         if page.file.src_uri in self.site.pages or page.file.src_uri in self.site.postmortems:
             page.content = None  # written now: no need to hold its HTML to the end
             page.markdown = ""  # nor its source ("", not None: MkDocs reads None as unread)
+            page.meta = kept_meta(page.meta)  # nor its front matter, but for MkDocs' and Material's keys
         if self.lit_tab is not None:
             self.lit_tab.active, self.lit_tab = False, None
         postmortem = self.site.postmortems.get(page.file.src_uri)
